@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `planner` command line: one subcommand per job.
+struct PlannerCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "planner",
+    abstract: "Plan Dockerfiles around the layer cache, measured on the repository's own history.",
+    subcommands: []
+  )
+}
