@@ -5,6 +5,6 @@ struct PlannerCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "planner",
     abstract: "Plan Dockerfiles around the layer cache, measured on the repository's own history.",
-    subcommands: []
+    subcommands: [Parse.self]
   )
 }

@@ -1,0 +1,62 @@
+# planner: the everyday commands. `make ci` is exactly what CI runs.
+SWIFT ?= swift
+PREFIX ?= /usr/local
+BIN := .build/debug/planner
+RELEASE_BIN := .build/release/planner
+FUZZ_DIR := .build/fuzz
+FUZZ_SECONDS ?= 300
+DEMO := Examples/node-app
+
+.PHONY: build test lint format demo install ci fuzz fuzz-build bench release clean
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release
+
+test:
+	$(SWIFT) test
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Fuzz
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Fuzz
+
+# The main job on a built-in example. For now: parse it and print what BuildKit's parser sees.
+demo: build
+	@echo "\$$ planner parse --format buildkit-dump $(DEMO)/Dockerfile"
+	@$(BIN) parse --format buildkit-dump $(DEMO)/Dockerfile
+	@echo
+	@echo "\$$ planner parse $(DEMO)/Dockerfile   # the typed model, as JSON (first lines)"
+	@$(BIN) parse $(DEMO)/Dockerfile | head -n 40
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/planner
+
+ci: lint test
+
+# libFuzzer over the parser: arbitrary bytes must parse or be rejected, never crash or hang,
+# and every accepted input must render back byte for byte. Not part of the default build.
+fuzz-build:
+	@mkdir -p $(FUZZ_DIR)
+	swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name PlannerFuzz \
+		$$(find Sources/PlannerCore -name '*.swift' | sort) Fuzz/ParserFuzz.swift \
+		-o $(FUZZ_DIR)/parser-fuzz
+
+fuzz: fuzz-build
+	@mkdir -p $(FUZZ_DIR)/corpus
+	@cp Examples/*/Dockerfile $(FUZZ_DIR)/corpus/ 2>/dev/null || true
+	@if [ -d ../shared/corpora/buildkit-parser ]; then \
+		for f in $$(find ../shared/corpora/buildkit-parser -name Dockerfile); do \
+			cp "$$f" "$(FUZZ_DIR)/corpus/$$(echo $$f | tr / _)"; done; fi
+	$(FUZZ_DIR)/parser-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=5 \
+		-print_final_stats=1 $(FUZZ_DIR)/corpus
+
+bench: release
+	Scripts/bench.sh $(RELEASE_BIN)
+
+clean:
+	rm -rf .build

@@ -1,0 +1,88 @@
+/// One node of BuildKit's raw parse tree (`parser.Node`): an instruction, or one of its
+/// arguments.
+///
+/// The tree has BuildKit's shape so that its dump can be compared with BuildKit's byte for byte:
+/// an instruction's `value` is its keyword as written, `arguments` is BuildKit's `Next` chain,
+/// and only `ONBUILD` nests (its single argument has the trigger instruction as its one child).
+/// Values are bytes, not `String`, because a Dockerfile need not be valid UTF-8.
+struct SyntaxNode: Hashable, Sendable {
+  /// The keyword (as written, not lower-cased) or the argument text.
+  var value: [UInt8]
+  /// BuildKit's `Next` chain, flattened.
+  var arguments: [SyntaxNode] = []
+  /// Nested instructions: only the argument of an `ONBUILD` has one.
+  var children: [SyntaxNode] = []
+  /// `--name=value` words before the arguments, quotes removed.
+  var flags: [[UInt8]] = []
+  /// Whether the arguments came from a JSON array (exec form).
+  var isJSON = false
+  /// Here-documents read after the instruction line, in order.
+  var heredocs: [Heredoc] = []
+  /// The logical line: continuation characters removed and lines joined.
+  var original: [UInt8] = []
+  /// 1-based first and last physical line (continuations and heredoc bodies included).
+  var startLine = 0
+  var endLine = 0
+
+  /// The keyword in lower case, as BuildKit dispatches on it.
+  var keyword: String { String(decoding: GoText.lowercased(value), as: UTF8.self) }
+
+  /// The trigger instruction of an `ONBUILD`, if any.
+  var trigger: SyntaxNode? { arguments.first?.children.first }
+}
+
+/// A here-document attached to a RUN, COPY or ADD instruction (`<<EOF` … `EOF`).
+struct Heredoc: Hashable, Sendable, Codable {
+  /// The delimiter word, quotes removed.
+  var name: [UInt8]
+  /// The file descriptor written before `<<` (`3<<EOF`), 0 when absent.
+  var fileDescriptor: UInt
+  /// False when any part of the delimiter is quoted: the body is then not expanded.
+  var expand: Bool
+  /// `<<-`: leading tabs are removed from the body when the instruction runs.
+  var chomp: Bool
+  /// The raw body lines, each with its line ending.
+  var content: [UInt8]
+  /// 1-based lines of the body's first line and of the delimiter line.
+  var bodyStartLine: Int
+  var terminatorLine: Int
+
+  enum CodingKeys: String, CodingKey {
+    case name, fileDescriptor, expand, chomp, content, bodyStartLine, terminatorLine
+  }
+
+  init(
+    name: [UInt8], fileDescriptor: UInt, expand: Bool, chomp: Bool, content: [UInt8] = [],
+    bodyStartLine: Int = 0, terminatorLine: Int = 0
+  ) {
+    self.name = name
+    self.fileDescriptor = fileDescriptor
+    self.expand = expand
+    self.chomp = chomp
+    self.content = content
+    self.bodyStartLine = bodyStartLine
+    self.terminatorLine = terminatorLine
+  }
+
+  func encode(to encoder: Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(String(decoding: name, as: UTF8.self), forKey: .name)
+    try container.encode(fileDescriptor, forKey: .fileDescriptor)
+    try container.encode(expand, forKey: .expand)
+    try container.encode(chomp, forKey: .chomp)
+    try container.encode(String(decoding: content, as: UTF8.self), forKey: .content)
+    try container.encode(bodyStartLine, forKey: .bodyStartLine)
+    try container.encode(terminatorLine, forKey: .terminatorLine)
+  }
+
+  init(from decoder: Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    name = Array(try container.decode(String.self, forKey: .name).utf8)
+    fileDescriptor = try container.decode(UInt.self, forKey: .fileDescriptor)
+    expand = try container.decode(Bool.self, forKey: .expand)
+    chomp = try container.decode(Bool.self, forKey: .chomp)
+    content = Array(try container.decode(String.self, forKey: .content).utf8)
+    bodyStartLine = try container.decode(Int.self, forKey: .bodyStartLine)
+    terminatorLine = try container.decode(Int.self, forKey: .terminatorLine)
+  }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import PlannerCore
+
+/// Writes diagnostics to standard error, one `file:line:col: severity: message` a line.
+enum DiagnosticPrinter {
+  static func print(_ diagnostics: [Diagnostic]) {
+    for diagnostic in diagnostics {
+      FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+    }
+  }
+
+  static func print(_ error: PlannerError) {
+    FileHandle.standardError.write(Data(("planner: error: \(error.description)\n").utf8))
+  }
+}
+
+/// Writes the report to standard output exactly as given.
+enum ReportPrinter {
+  static func write(_ bytes: [UInt8]) {
+    FileHandle.standardOutput.write(Data(bytes))
+  }
+
+  static func write(_ text: String) {
+    write(Array(text.utf8))
+  }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import PlannerCore
+
+extension PlannerCommand {
+  /// Prints what BuildKit's parser sees in a Dockerfile.
+  struct Parse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Parse a Dockerfile exactly as BuildKit does and print the result.",
+      discussion: """
+        --format buildkit-dump prints what BuildKit's parser.Parse(…).AST.Dump() prints, plus a \
+        final newline. --format json prints planner's model: every instruction with its flags, \
+        arguments, heredocs, exact text, comments and source range.
+        """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+      case json
+      case buildkitDump = "buildkit-dump"
+    }
+
+    @OptionGroup var input: DockerfileOptions
+
+    @Option(help: "Output format: json or buildkit-dump.")
+    var format: Format = .json
+
+    func run() throws {
+      let source: [UInt8]
+      do {
+        source = try input.read()
+      } catch let error as PlannerError {
+        DiagnosticPrinter.print(error)
+        throw ExitCode.failure
+      }
+      let coreFormat: Planner.ParseFormat = format == .json ? .json : .buildkitDump
+      let outcome = Planner.parse(source, file: input.displayName, format: coreFormat)
+      ReportPrinter.write(outcome.report)
+      DiagnosticPrinter.print(outcome.diagnostics)
+      if outcome.hasErrors { throw ExitCode.failure }
+    }
+  }
+}

@@ -1,0 +1,11 @@
+/// A failure of the environment rather than of the user's Dockerfile: one plain sentence.
+enum PlannerError: Error, CustomStringConvertible {
+  case unreadableFile(String, reason: String)
+
+  var description: String {
+    switch self {
+    case .unreadableFile(let path, let reason):
+      "cannot read '\(path)': \(reason)"
+    }
+  }
+}
