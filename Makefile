@@ -56,7 +56,7 @@ fuzz: fuzz-build
 		-print_final_stats=1 $(FUZZ_DIR)/corpus
 
 bench: release
-	Scripts/bench.sh $(RELEASE_BIN)
+	python3 Scripts/bench.py $(RELEASE_BIN)
 
 clean:
 	rm -rf .build

@@ -6,7 +6,9 @@ struct DockerfileOptions: ParsableArguments {
   @Argument(help: "The Dockerfile to read ('-' reads standard input).")
   var path: String?
 
-  @Option(name: [.customShort("f"), .customLong("file")], help: "The Dockerfile to read, as docker build -f.")
+  @Option(
+    name: [.customShort("f"), .customLong("file")],
+    help: "The Dockerfile to read, as docker build -f.")
   var file: String?
 
   /// The chosen path, `Dockerfile` by default.
@@ -36,7 +38,8 @@ struct DockerfileOptions: ParsableArguments {
   private static func reason(for error: Error) -> String {
     let nsError = error as NSError
     if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
-      underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code))
+      underlying.domain == NSPOSIXErrorDomain,
+      let code = POSIXErrorCode(rawValue: Int32(underlying.code))
     {
       return String(cString: strerror(code.rawValue)).lowercased()
     }

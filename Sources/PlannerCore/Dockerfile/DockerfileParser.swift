@@ -54,10 +54,25 @@ extension DockerfileParser {
       self.file = file
     }
 
-    mutating func fail(_ message: String, line: Int, column: Int = 1) -> Result<SyntaxTree, Failure> {
-      let position = SourcePosition(line: max(line, 1), column: column)
+    /// An error at `line`, pointing at its first non-blank byte (the keyword, for an instruction).
+    mutating func fail(_ message: String, line: Int) -> Result<SyntaxTree, Failure> {
+      let line = max(line, 1)
+      var column = 1
+      if line <= lineStarts.count {
+        let start = lineStarts[line - 1]
+        let end = line < lineStarts.count ? lineStarts[line] : source.count
+        column = GoText.leadingSpaceEnd(source, from: start, to: end) - start + 1
+        if line == 1, end - start >= 3, source[start] == 0xEF, source[start + 1] == 0xBB,
+          source[start + 2] == 0xBF
+        {
+          column = GoText.leadingSpaceEnd(source, from: start + 3, to: end) - start + 1
+        }
+      }
+      let position = SourcePosition(line: line, column: column)
       return .failure(
-        Failure(diagnostic: Diagnostic(.error, message, file: file, range: .init(start: position, end: position))))
+        Failure(
+          diagnostic: Diagnostic(
+            .error, message, file: file, range: .init(start: position, end: position))))
     }
 
     /// The next physical line, as `start..<end` byte offsets including its `\n`.
@@ -95,8 +110,11 @@ extension DockerfileParser {
         while !isEndOfLine, let next = nextLine() {
           let lineEnd = trimNewline(next.lowerBound, next.upperBound)
           currentLine += 1
-          let firstNonSpace = GoText.leadingSpaceEnd(source, from: next.lowerBound, to: next.upperBound)
-          if firstNonSpace < next.upperBound, source[firstNonSpace] == UInt8(ascii: "#") { continue }
+          let firstNonSpace = GoText.leadingSpaceEnd(
+            source, from: next.lowerBound, to: next.upperBound)
+          if firstNonSpace < next.upperBound, source[firstNonSpace] == UInt8(ascii: "#") {
+            continue
+          }
           if GoText.leadingSpaceEnd(source, from: next.lowerBound, to: lineEnd) == lineEnd {
             hasEmptyContinuationLine = true
             continue
@@ -120,7 +138,7 @@ extension DockerfileParser {
         case .failure(let failure): return fail(failure.message, line: startLine)
         }
 
-        if canContainHeredoc(node), contains(logical, UInt8(ascii: "<"), UInt8(ascii: "<")) {
+        if contains(logical, UInt8(ascii: "<"), UInt8(ascii: "<")), canContainHeredoc(node) {
           let found: [Heredoc]
           switch HeredocScanner.heredocs(inLine: logical) {
           case .success(let heredocs): found = heredocs
@@ -135,7 +153,9 @@ extension DockerfileParser {
               var candidateStart = body.lowerBound
               let candidateEnd = trimNewline(body.lowerBound, body.upperBound)
               if heredoc.chomp {
-                while candidateStart < candidateEnd, source[candidateStart] == 0x09 { candidateStart += 1 }
+                while candidateStart < candidateEnd, source[candidateStart] == 0x09 {
+                  candidateStart += 1
+                }
               }
               if source[candidateStart..<candidateEnd].elementsEqual(terminator) {
                 terminated = true
@@ -161,7 +181,8 @@ extension DockerfileParser {
       }
       return .success(
         SyntaxTree(
-          source: source, lineStarts: lineStarts, instructions: instructions, directives: directives,
+          source: source, lineStarts: lineStarts, instructions: instructions,
+          directives: directives,
           escapeToken: escapeToken, warnings: warnings))
     }
 
@@ -190,7 +211,9 @@ extension DockerfileParser {
     }
 
     /// BuildKit's `DirectiveParser.ParseLine` on a left-trimmed line.
-    mutating func parseDirective(_ start: Int, _ end: Int, line: Int) -> Result<Void, DirectiveError> {
+    mutating func parseDirective(_ start: Int, _ end: Int, line: Int) -> Result<
+      Void, DirectiveError
+    > {
       if directivesDone { return .success(()) }
       guard start < end, source[start] == UInt8(ascii: "#") else {
         directivesDone = true
@@ -200,7 +223,9 @@ extension DockerfileParser {
       func isLetter(_ b: UInt8) -> Bool { (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
       func isDigit(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) }
       // Go's `\s` in a regexp: `[\t\n\f\r ]` (no vertical tab).
-      func isRegexSpace(_ b: UInt8) -> Bool { b == 0x09 || b == 0x0A || b == 0x0C || b == 0x0D || b == 0x20 }
+      func isRegexSpace(_ b: UInt8) -> Bool {
+        b == 0x09 || b == 0x0A || b == 0x0C || b == 0x0D || b == 0x20
+      }
       guard i < end, isLetter(source[i]) else {
         directivesDone = true
         return .success(())
@@ -238,12 +263,15 @@ extension DockerfileParser {
       }
       seenDirectives.insert(key)
       let value = Array(source[valueStart..<valueEnd])
-      directives.append(ParserDirective(name: key, value: String(decoding: value, as: UTF8.self), line: line))
+      directives.append(
+        ParserDirective(name: key, value: String(decoding: value, as: UTF8.self), line: line))
       if key == "escape" {
         guard value == [UInt8(ascii: "`")] || value == [UInt8(ascii: "\\")] else {
           return .failure(
             DirectiveError(
-              message: "invalid escape token '\(String(decoding: value, as: UTF8.self))' does not match ` or \\"))
+              message:
+                "invalid escape token '\(String(decoding: value, as: UTF8.self))' does not match ` or \\"
+            ))
         }
         escapeToken = value[0]
       }

@@ -15,10 +15,15 @@ enum GoJSONArray {
   static let maxDepth = 10_000
 
   static func decode(_ text: ArraySlice<UInt8>) -> Outcome {
-    let bytes = Array(text)
-    var index = 0
-    skipWhitespace(bytes, &index)
-    guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return .invalid }
+    // BuildKit first trims Unicode white space and requires a `[`; anything else is shell form.
+    // A first non-blank ASCII byte settles it without decoding; other bytes take the exact path.
+    if let first = text.first(where: { !($0 == 0x20 || (0x09...0x0D).contains($0)) }), first < 0x80,
+      first != UInt8(ascii: "[")
+    {
+      return .invalid
+    }
+    let bytes = Array(GoText.trimLeadingSpace(text))
+    guard bytes.first == UInt8(ascii: "[") else { return .invalid }
     var scanner = Scanner(bytes: bytes)
     guard scanner.scanDocument() else { return .invalid }
     if scanner.numberOverflowed { return .invalid }
@@ -168,9 +173,12 @@ enum GoJSONArray {
         guard index < bytes.count, isDigit(bytes[index]) else { return false }
         while index < bytes.count, isDigit(bytes[index]) { index += 1 }
       }
-      if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+      if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")
+      {
         index += 1
-        if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+        if index < bytes.count,
+          bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")
+        {
           index += 1
         }
         guard index < bytes.count, isDigit(bytes[index]) else { return false }
@@ -225,11 +233,21 @@ enum GoJSONArray {
           case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"):
             out.append(e)
             index += 2
-          case UInt8(ascii: "b"): out.append(0x08); index += 2
-          case UInt8(ascii: "f"): out.append(0x0C); index += 2
-          case UInt8(ascii: "n"): out.append(0x0A); index += 2
-          case UInt8(ascii: "r"): out.append(0x0D); index += 2
-          case UInt8(ascii: "t"): out.append(0x09); index += 2
+          case UInt8(ascii: "b"):
+            out.append(0x08)
+            index += 2
+          case UInt8(ascii: "f"):
+            out.append(0x0C)
+            index += 2
+          case UInt8(ascii: "n"):
+            out.append(0x0A)
+            index += 2
+          case UInt8(ascii: "r"):
+            out.append(0x0D)
+            index += 2
+          case UInt8(ascii: "t"):
+            out.append(0x09)
+            index += 2
           case UInt8(ascii: "u"):
             guard let unit = hex4(at: index + 2) else { return nil }
             index += 6
@@ -241,7 +259,8 @@ enum GoJSONArray {
               let scalar = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
               if keep { GoText.appendRune(scalar, to: &out) }
             } else if keep {
-              GoText.appendRune((0xD800..<0xE000).contains(unit) ? GoText.runeError : unit, to: &out)
+              GoText.appendRune(
+                (0xD800..<0xE000).contains(unit) ? GoText.runeError : unit, to: &out)
             }
           default:
             return nil

@@ -51,7 +51,9 @@ enum GoText {
   }
 
   /// Decodes the last rune ending at `end` (exclusive), like Go's `utf8.DecodeLastRune`.
-  static func decodeLastRune(_ bytes: [UInt8], end: Int, start: Int = 0) -> (rune: UInt32, width: Int) {
+  static func decodeLastRune(_ bytes: [UInt8], end: Int, start: Int = 0) -> (
+    rune: UInt32, width: Int
+  ) {
     let last = bytes[end - 1]
     if last < 0x80 { return (UInt32(last), 1) }
     var begin = end - 1
@@ -160,46 +162,73 @@ enum GoText {
     }
   }
 
+  private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+  /// Whether an ASCII byte is copied unchanged by `strconv.Quote`.
+  @inline(__always)
+  private static func isPlainASCII(_ b: UInt8) -> Bool {
+    b >= 0x20 && b < 0x7F && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\")
+  }
+
+  @inline(__always)
+  private static func appendEscape(_ letter: UInt8, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\\"))
+    out.append(letter)
+  }
+
+  @inline(__always)
+  private static func appendHexEscape(_ b: UInt8, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\\"))
+    out.append(UInt8(ascii: "x"))
+    out.append(hexDigits[Int(b >> 4)])
+    out.append(hexDigits[Int(b & 0xF)])
+  }
+
   /// Go's `strconv.Quote`, byte for byte.
   static func quote(_ bytes: [UInt8], into out: inout [UInt8]) {
-    let hex: [UInt8] = Array("0123456789abcdef".utf8)
     out.append(UInt8(ascii: "\""))
     var i = 0
-    while i < bytes.count {
+    let count = bytes.count
+    while i < count {
+      // Copy a run of plain ASCII in one go.
+      var run = i
+      while run < count, isPlainASCII(bytes[run]) { run += 1 }
+      if run > i {
+        out.append(contentsOf: bytes[i..<run])
+        i = run
+        if i == count { break }
+      }
       let b = bytes[i]
       if b < 0x80 {
         i += 1
         switch b {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-          out.append(UInt8(ascii: "\\"))
-          out.append(b)
-        case 0x07: out.append(contentsOf: [92, UInt8(ascii: "a")])
-        case 0x08: out.append(contentsOf: [92, UInt8(ascii: "b")])
-        case 0x0C: out.append(contentsOf: [92, UInt8(ascii: "f")])
-        case 0x0A: out.append(contentsOf: [92, UInt8(ascii: "n")])
-        case 0x0D: out.append(contentsOf: [92, UInt8(ascii: "r")])
-        case 0x09: out.append(contentsOf: [92, UInt8(ascii: "t")])
-        case 0x0B: out.append(contentsOf: [92, UInt8(ascii: "v")])
-        case 0x20..<0x7F: out.append(b)
-        default:
-          out.append(contentsOf: [92, UInt8(ascii: "x"), hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): appendEscape(b, to: &out)
+        case 0x07: appendEscape(UInt8(ascii: "a"), to: &out)
+        case 0x08: appendEscape(UInt8(ascii: "b"), to: &out)
+        case 0x0C: appendEscape(UInt8(ascii: "f"), to: &out)
+        case 0x0A: appendEscape(UInt8(ascii: "n"), to: &out)
+        case 0x0D: appendEscape(UInt8(ascii: "r"), to: &out)
+        case 0x09: appendEscape(UInt8(ascii: "t"), to: &out)
+        case 0x0B: appendEscape(UInt8(ascii: "v"), to: &out)
+        default: appendHexEscape(b, to: &out)
         }
         continue
       }
       let (r, w) = decodeRune(bytes, at: i)
       if r == runeError && w == 1 {
-        out.append(contentsOf: [92, UInt8(ascii: "x"), hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+        appendHexEscape(b, to: &out)
         i += 1
         continue
       }
       if isPrint(r) {
         out.append(contentsOf: bytes[i..<(i + w)])
-      } else if r < 0x10000 {
-        out.append(contentsOf: [92, UInt8(ascii: "u")])
-        for shift in stride(from: 12, through: 0, by: -4) { out.append(hex[Int((r >> UInt32(shift)) & 0xF)]) }
       } else {
-        out.append(contentsOf: [92, UInt8(ascii: "U")])
-        for shift in stride(from: 28, through: 0, by: -4) { out.append(hex[Int((r >> UInt32(shift)) & 0xF)]) }
+        out.append(UInt8(ascii: "\\"))
+        let digits = r < 0x10000 ? 4 : 8
+        out.append(UInt8(ascii: digits == 4 ? "u" : "U"))
+        for shift in stride(from: (digits - 1) * 4, through: 0, by: -4) {
+          out.append(hexDigits[Int((r >> UInt32(shift)) & 0xF)])
+        }
       }
       i += w
     }
@@ -210,7 +239,8 @@ enum GoText {
   /// where Go would rewrite them, which is never for valid input).
   static func lowercased(_ bytes: [UInt8]) -> [UInt8] {
     if bytes.allSatisfy({ $0 < 0x80 }) {
-      return bytes.map { (0x41...0x5A).contains($0) ? $0 + 32 : $0 }
+      if !bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { return bytes }
+      return bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }
     }
     var out: [UInt8] = []
     out.reserveCapacity(bytes.count)
@@ -222,7 +252,11 @@ enum GoText {
       if let scalar = Unicode.Scalar(r), !(r == runeError && w == 1) {
         let lower = scalar.properties.lowercaseMapping.unicodeScalars
         // Go's unicode.ToLower is a simple (one-to-one) mapping.
-        if lower.count == 1, let l = lower.first { appendRune(l.value, to: &out) } else { appendRune(r, to: &out) }
+        if lower.count == 1, let l = lower.first {
+          appendRune(l.value, to: &out)
+        } else {
+          appendRune(r, to: &out)
+        }
       } else {
         appendRune(runeError, to: &out)
       }

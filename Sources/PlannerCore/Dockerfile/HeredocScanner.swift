@@ -77,7 +77,8 @@ enum HeredocScanner {
     guard rawWords.count == words.count else {
       return .failure(
         Failure(
-          message: "internal lexing of heredoc produced inconsistent results: \(String(decoding: rest, as: UTF8.self))"
+          message:
+            "internal lexing of heredoc produced inconsistent results: \(String(decoding: rest, as: UTF8.self))"
         ))
     }
     func quoteCount(_ bytes: [UInt8]) -> Int {

@@ -14,15 +14,19 @@ enum LineParsers {
   static func splitCommand(_ line: [UInt8], escapeToken: UInt8) -> (
     keyword: [UInt8], flags: [[UInt8]], arguments: [UInt8]
   ) {
-    let trimmed = GoText.trimSpace(line)
-    var end = 0
-    while end < trimmed.count, !isASCIIBlank(trimmed[end]) { end += 1 }
-    let keyword = Array(trimmed[0..<end])
-    guard end < trimmed.count else { return (keyword, [], []) }
-    var restStart = end
-    while restStart < trimmed.count, isASCIIBlank(trimmed[restStart]) { restStart += 1 }
-    let (arguments, flags) = extractFlags(trimmed[restStart...], escapeToken: escapeToken)
-    return (keyword, flags, GoText.trimSpace(Array(arguments)))
+    let start = GoText.leadingSpaceEnd(line)
+    let end = GoText.trailingSpaceStart(line, from: start)
+    var keywordEnd = start
+    while keywordEnd < end, !isASCIIBlank(line[keywordEnd]) { keywordEnd += 1 }
+    let keyword = Array(line[start..<keywordEnd])
+    guard keywordEnd < end else { return (keyword, [], []) }
+    var restStart = keywordEnd
+    while restStart < end, isASCIIBlank(line[restStart]) { restStart += 1 }
+    let (arguments, flags) = extractFlags(line[restStart..<end], escapeToken: escapeToken)
+    let argumentsStart = GoText.leadingSpaceEnd(
+      line, from: arguments.startIndex, to: arguments.endIndex)
+    let argumentsEnd = GoText.trailingSpaceStart(line, from: argumentsStart, to: arguments.endIndex)
+    return (keyword, flags, Array(line[argumentsStart..<argumentsEnd]))
   }
 
   /// `[\t\v\f\r ]`, BuildKit's `reWhitespace` class.
@@ -121,33 +125,30 @@ enum LineParsers {
   /// The argument chain for `keyword` (lower case) from the rest of the line.
   static func arguments(
     for keyword: String, _ rest: [UInt8], escapeToken: UInt8
-  ) -> Result<([SyntaxNode], Bool), Failure> {
+  ) -> Result<([[UInt8]], Bool), Failure> {
     switch keyword {
     case "add", "copy", "volume":
       return maybeJSONToList(rest)
     case "run", "cmd", "entrypoint", "shell":
       return maybeJSON(rest)
     case "arg":
-      return .success((parseWords(rest, escapeToken: escapeToken).map { SyntaxNode(value: $0) }, false))
+      return .success((parseWords(rest, escapeToken: escapeToken), false))
     case "env", "label":
-      return nameValue(rest, key: keyword.uppercased(), escapeToken: escapeToken).map { ($0, false) }
+      return nameValue(rest, key: keyword.uppercased(), escapeToken: escapeToken).map {
+        ($0, false)
+      }
     case "expose", "from":
       return .success((whitespaceDelimited(rest), false))
     case "healthcheck":
       return healthConfig(rest)
     case "maintainer", "stopsignal", "user", "workdir":
-      return .success((rest.isEmpty ? [] : [SyntaxNode(value: rest)], false))
+      return .success((rest.isEmpty ? [] : [rest], false))
     case "onbuild":
-      if rest.isEmpty { return .success(([], false)) }
-      switch node(fromLine: rest, escapeToken: escapeToken) {
-      case .success(let child):
-        return .success(([SyntaxNode(value: [], children: [child])], false))
-      case .failure(let failure):
-        return .failure(failure)
-      }
+      // The trigger is parsed by `node(fromLine:)`, which attaches it.
+      return .success(([], false))
     default:
       // Unknown keywords keep one empty argument, as BuildKit's `parseIgnore` does.
-      return .success(([SyntaxNode(value: [])], false))
+      return .success(([[]], false))
     }
   }
 
@@ -156,10 +157,20 @@ enum LineParsers {
   static func node(fromLine line: [UInt8], escapeToken: UInt8) -> Result<SyntaxNode, Failure> {
     let (keyword, flags, rest) = splitCommand(line, escapeToken: escapeToken)
     let name = String(decoding: GoText.lowercased(keyword), as: UTF8.self)
+    if name == "onbuild" {
+      var node = SyntaxNode(value: keyword, flags: flags, original: line)
+      if !rest.isEmpty {
+        switch self.node(fromLine: rest, escapeToken: escapeToken) {
+        case .success(let trigger): node.trigger = trigger
+        case .failure(let failure): return .failure(failure)
+        }
+      }
+      return .success(node)
+    }
     switch arguments(for: name, rest, escapeToken: escapeToken) {
-    case .success(let (nodes, isJSON)):
+    case .success(let (values, isJSON)):
       return .success(
-        SyntaxNode(value: keyword, arguments: nodes, flags: flags, isJSON: isJSON, original: line))
+        SyntaxNode(value: keyword, arguments: values, flags: flags, isJSON: isJSON, original: line))
     case .failure(let failure):
       return .failure(failure)
     }
@@ -168,27 +179,27 @@ enum LineParsers {
   static let notStringArray = Failure(
     message: "when using JSON array syntax, arrays must be comprised of strings only")
 
-  static func maybeJSON(_ rest: [UInt8]) -> Result<([SyntaxNode], Bool), Failure> {
+  static func maybeJSON(_ rest: [UInt8]) -> Result<([[UInt8]], Bool), Failure> {
     if rest.isEmpty { return .success(([], false)) }
     switch GoJSONArray.decode(rest[...]) {
-    case .strings(let values): return .success((values.map { SyntaxNode(value: $0) }, true))
+    case .strings(let values): return .success((values, true))
     case .notStringArray: return .failure(notStringArray)
-    case .invalid: return .success(([SyntaxNode(value: rest)], false))
+    case .invalid: return .success(([rest], false))
     }
   }
 
-  static func maybeJSONToList(_ rest: [UInt8]) -> Result<([SyntaxNode], Bool), Failure> {
+  static func maybeJSONToList(_ rest: [UInt8]) -> Result<([[UInt8]], Bool), Failure> {
     switch GoJSONArray.decode(rest[...]) {
-    case .strings(let values): return .success((values.map { SyntaxNode(value: $0) }, true))
+    case .strings(let values): return .success((values, true))
     case .notStringArray: return .failure(notStringArray)
     case .invalid: return .success((whitespaceDelimited(rest), false))
     }
   }
 
   /// `parseStringsWhitespaceDelimited`: Go's `regexp.Split` on `[\t\v\f\r ]+`.
-  static func whitespaceDelimited(_ rest: [UInt8]) -> [SyntaxNode] {
+  static func whitespaceDelimited(_ rest: [UInt8]) -> [[UInt8]] {
     if rest.isEmpty { return [] }
-    return splitOnBlanks(rest, limit: -1).map { SyntaxNode(value: $0) }
+    return splitOnBlanks(rest, limit: -1)
   }
 
   /// Go's `regexp.Split(s, n)` for the pattern `[\t\v\f\r ]+`, including its treatment of a
@@ -196,113 +207,139 @@ enum LineParsers {
   static func splitOnBlanks(_ s: [UInt8], limit: Int) -> [[UInt8]] {
     if limit == 0 { return [] }
     if s.isEmpty { return [[]] }
-    var matches: [(Int, Int)] = []
-    var i = 0
-    while i < s.count, limit < 0 || matches.count < limit {
-      if isASCIIBlank(s[i]) {
-        let start = i
-        while i < s.count, isASCIIBlank(s[i]) { i += 1 }
-        matches.append((start, i))
-      } else {
-        i += 1
-      }
-    }
     var parts: [[UInt8]] = []
     var begin = 0
-    var end = 0
-    for match in matches {
-      if limit > 0, parts.count == limit - 1 { break }
-      end = match.0
-      if match.1 != 0 { parts.append(Array(s[begin..<end])) }
-      begin = match.1
+    var lastMatchStart = 0
+    var matches = 0
+    var i = 0
+    while i < s.count {
+      guard isASCIIBlank(s[i]) else {
+        i += 1
+        continue
+      }
+      if limit > 0, matches == limit - 1 { break }
+      let matchStart = i
+      while i < s.count, isASCIIBlank(s[i]) { i += 1 }
+      matches += 1
+      lastMatchStart = matchStart
+      // Go skips a piece for a match at the very start.
+      if i != 0 { parts.append(Array(s[begin..<matchStart])) }
+      begin = i
     }
-    if end != s.count { parts.append(Array(s[begin...])) }
+    if matches == 0 || lastMatchStart != s.count { parts.append(Array(s[begin...])) }
     return parts
   }
 
   /// `parseWords`: words split on Unicode white space outside quotes, quotes and escapes kept.
   static func parseWords(_ rest: [UInt8], escapeToken: UInt8) -> [[UInt8]] {
+    // BuildKit builds each word rune by rune but keeps every rune it reads, so a word is a slice
+    // of the input: less a lone escape character at the very end, and with each invalid UTF-8
+    // byte written as U+FFFD.
     enum Phase { case spaces, word, quote }
     var words: [[UInt8]] = []
     var phase = Phase.spaces
-    var word: [UInt8] = []
-    var quote: UInt32 = 0
+    var wordStart = 0
+    var quote: UInt8 = 0
     var blankOK = false
-    let escape = UInt32(escapeToken)
+    var hasNonASCII = false
+    let count = rest.count
+    func flush(upTo end: Int) {
+      guard blankOK || end > wordStart else { return }
+      let slice = rest[wordStart..<end]
+      if !hasNonASCII {
+        words.append(Array(slice))
+        return
+      }
+      var word: [UInt8] = []
+      word.reserveCapacity(slice.count)
+      var i = wordStart
+      while i < end {
+        let (rune, width) = GoText.decodeRune(rest, at: i)
+        if rune == GoText.runeError, width == 1 {
+          GoText.appendRune(rune, to: &word)
+        } else {
+          word.append(contentsOf: rest[i..<(i + width)])
+        }
+        i += width
+      }
+      words.append(word)
+    }
     var pos = 0
-    var ch: UInt32 = 0
-    var width = 0
-    while pos <= rest.count {
-      if pos != rest.count { (ch, width) = GoText.decodeRune(rest, at: pos) }
-      if phase == .spaces {
-        if pos == rest.count { break }
+    while pos < count {
+      let (ch, width) = GoText.decodeRune(rest, at: pos)
+      switch phase {
+      case .spaces:
         if GoText.isSpace(ch) {
           pos += width
           continue
         }
         phase = .word
-      }
-      if pos == rest.count {
-        // An unterminated quote still ends the word (`ENV a='b\\'c'` keeps `'b\\'c'`).
-        if blankOK || !word.isEmpty { words.append(word) }
-        break
-      }
-      if phase == .word {
+        wordStart = pos
+        blankOK = false
+        hasNonASCII = false
+        continue  // read the same rune in the word phase
+      case .word:
         if GoText.isSpace(ch) {
+          flush(upTo: pos)
           phase = .spaces
-          if blankOK || !word.isEmpty { words.append(word) }
-          word.removeAll(keepingCapacity: true)
-          blankOK = false
           pos += width
           continue
         }
+        if ch >= 0x80 || width > 1 { hasNonASCII = true }
         if ch == UInt32(UInt8(ascii: "'")) || ch == UInt32(UInt8(ascii: "\"")) {
-          quote = ch
+          quote = UInt8(ch)
           blankOK = true
           phase = .quote
         }
-        if ch == escape {
-          if pos + width == rest.count {
-            pos += width
-            continue
+        if ch == UInt32(escapeToken) {
+          if pos + width == count {
+            // A lone escape character at the end is dropped.
+            flush(upTo: pos)
+            return words
           }
-          GoText.appendRune(ch, to: &word)
           pos += width
-          (ch, width) = GoText.decodeRune(rest, at: pos)
-        }
-        GoText.appendRune(ch, to: &word)
-        pos += width
-        continue
-      }
-      // In quotes.
-      if ch == quote { phase = .word }
-      if ch == escape, quote != UInt32(UInt8(ascii: "'")) {
-        if pos + width == rest.count {
-          phase = .word
-          pos += width
+          let (next, nextWidth) = GoText.decodeRune(rest, at: pos)
+          if next >= 0x80 || nextWidth > 1 { hasNonASCII = true }
+          pos += nextWidth
           continue
         }
         pos += width
-        GoText.appendRune(ch, to: &word)
-        (ch, width) = GoText.decodeRune(rest, at: pos)
+      case .quote:
+        if ch >= 0x80 || width > 1 { hasNonASCII = true }
+        if ch == UInt32(quote) { phase = .word }
+        if ch == UInt32(escapeToken), quote != UInt8(ascii: "'") {
+          if pos + width == count {
+            flush(upTo: pos)
+            return words
+          }
+          pos += width
+          let (next, nextWidth) = GoText.decodeRune(rest, at: pos)
+          if next >= 0x80 || nextWidth > 1 { hasNonASCII = true }
+          pos += nextWidth
+          continue
+        }
+        pos += width
       }
-      GoText.appendRune(ch, to: &word)
-      pos += width
     }
+    if phase != .spaces { flush(upTo: count) }
     return words
   }
 
   /// `parseNameVal` for ENV and LABEL: `k=v …` triples, or the legacy `KEY name value`.
-  static func nameValue(_ rest: [UInt8], key: String, escapeToken: UInt8) -> Result<[SyntaxNode], Failure> {
+  static func nameValue(_ rest: [UInt8], key: String, escapeToken: UInt8) -> Result<
+    [[UInt8]], Failure
+  > {
     let words = parseWords(rest, escapeToken: escapeToken)
     guard let first = words.first else { return .success([]) }
     let equals = UInt8(ascii: "=")
     if !first.contains(equals) {
       let parts = splitOnBlanks(rest, limit: 2)
-      guard parts.count >= 2 else { return .failure(Failure(message: "\(key) must have two arguments")) }
-      return .success([SyntaxNode(value: parts[0]), SyntaxNode(value: parts[1]), SyntaxNode(value: [])])
+      guard parts.count >= 2 else {
+        return .failure(Failure(message: "\(key) must have two arguments"))
+      }
+      return .success([parts[0], parts[1], []])
     }
-    var nodes: [SyntaxNode] = []
+    var nodes: [[UInt8]] = []
     for word in words {
       guard let cut = word.firstIndex(of: equals) else {
         var quoted: [UInt8] = []
@@ -312,21 +349,21 @@ enum LineParsers {
             message: "Syntax error - can't find = in \(String(decoding: quoted, as: UTF8.self)). "
               + "Must be of the form: name=value"))
       }
-      nodes.append(SyntaxNode(value: Array(word[..<cut])))
-      nodes.append(SyntaxNode(value: Array(word[(cut + 1)...])))
-      nodes.append(SyntaxNode(value: [equals]))
+      nodes.append(Array(word[..<cut]))
+      nodes.append(Array(word[(cut + 1)...]))
+      nodes.append([equals])
     }
     return .success(nodes)
   }
 
   /// `parseHealthConfig`: the type word (`CMD`, `NONE`, …), then the rest like RUN.
-  static func healthConfig(_ rest: [UInt8]) -> Result<([SyntaxNode], Bool), Failure> {
+  static func healthConfig(_ rest: [UInt8]) -> Result<([[UInt8]], Bool), Failure> {
     var sep = 0
     while sep < rest.count, !GoText.isSpaceByte(rest[sep]) { sep += 1 }
     var next = sep
     while next < rest.count, GoText.isSpaceByte(rest[next]) { next += 1 }
     if sep == 0 { return .success(([], false)) }
-    let type = SyntaxNode(value: Array(rest[..<sep]))
+    let type = Array(rest[..<sep])
     switch maybeJSON(Array(rest[next...])) {
     case .success(let (nodes, isJSON)): return .success(([type] + nodes, isJSON))
     case .failure(let failure): return .failure(failure)

@@ -33,13 +33,14 @@ struct ParseReport: Encodable {
     for (node, placement) in zip(tree.instructions, layout.placements) {
       let trigger = node.trigger.map {
         Trigger(
-          keyword: $0.keyword.uppercased(), flags: $0.flags.map(string), arguments: $0.arguments.map { string($0.value) },
+          keyword: $0.keyword.uppercased(), flags: $0.flags.map(string),
+          arguments: $0.arguments.map(string),
           isExecForm: $0.isJSON)
       }
       instructions.append(
         Instruction(
           keyword: node.keyword.uppercased(), flags: node.flags.map(string),
-          arguments: trigger == nil ? node.arguments.map { string($0.value) } : [],
+          arguments: node.arguments.map(string),
           isExecForm: node.isJSON, heredocs: node.heredocs,
           text: string(Array(tree.source[placement.text])), comments: placement.comments,
           range: placement.range, trigger: trigger))

@@ -32,13 +32,17 @@ struct SourceLayout: Hashable, Sendable {
     for node in tree.instructions {
       let firstLine = tree.byteRange(ofLine: node.startLine)
       var keyword = firstLine.lowerBound
-      if node.startLine == 1, source.count >= 3, source[0] == 0xEF, source[1] == 0xBB, source[2] == 0xBF {
+      if node.startLine == 1, source.count >= 3, source[0] == 0xEF, source[1] == 0xBB,
+        source[2] == 0xBF
+      {
         keyword += 3
       }
       keyword = GoText.leadingSpaceEnd(source, from: keyword, to: firstLine.upperBound)
       let lastLine = tree.byteRange(ofLine: node.endLine)
       var end = lastLine.upperBound
-      while end > lastLine.lowerBound, source[end - 1] == 0x0A || source[end - 1] == 0x0D { end -= 1 }
+      while end > lastLine.lowerBound, source[end - 1] == 0x0A || source[end - 1] == 0x0D {
+        end -= 1
+      }
       end = max(end, keyword)
 
       var comments: [String] = []
@@ -48,7 +52,9 @@ struct SourceLayout: Hashable, Sendable {
         let first = GoText.leadingSpaceEnd(source, from: bytes.lowerBound, to: bytes.upperBound)
         guard first < bytes.upperBound, source[first] == UInt8(ascii: "#") else { break }
         var lineEnd = bytes.upperBound
-        while lineEnd > first, source[lineEnd - 1] == 0x0A || source[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        while lineEnd > first, source[lineEnd - 1] == 0x0A || source[lineEnd - 1] == 0x0D {
+          lineEnd -= 1
+        }
         comments.append(String(decoding: source[first..<lineEnd], as: UTF8.self))
         line -= 1
       }

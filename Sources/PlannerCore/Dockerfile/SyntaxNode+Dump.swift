@@ -1,43 +1,49 @@
 extension SyntaxNode {
   /// BuildKit's `Node.Dump()` for this node: the keyword in lower case, the flags as Go's `%q`
-  /// prints a `[]string`, nested children in parentheses and every argument Go-quoted.
+  /// prints a `[]string`, an ONBUILD trigger in parentheses and every argument Go-quoted.
   func dump() -> [UInt8] {
     var out: [UInt8] = []
     appendDump(to: &out)
     return out
   }
 
-  private func appendDump(to out: inout [UInt8]) {
+  fileprivate func appendDump(to out: inout [UInt8]) {
     let start = out.count
     out.append(contentsOf: GoText.lowercased(value))
     if !flags.isEmpty {
-      out.append(contentsOf: Array(" [".utf8))
+      out.append(UInt8(ascii: " "))
+      out.append(UInt8(ascii: "["))
       for (index, flag) in flags.enumerated() {
         if index > 0 { out.append(UInt8(ascii: " ")) }
         GoText.quote(flag, into: &out)
       }
       out.append(UInt8(ascii: "]"))
     }
-    for child in children {
+    if let trigger {
+      // BuildKit's ONBUILD argument is a node whose one child is the trigger: ` (trigger)`.
+      out.append(UInt8(ascii: " "))
       out.append(UInt8(ascii: "("))
-      child.appendDump(to: &out)
-      out.append(contentsOf: Array(")\n".utf8))
+      trigger.appendDump(to: &out)
+      out.append(UInt8(ascii: ")"))
     }
     for argument in arguments {
       out.append(UInt8(ascii: " "))
-      if argument.children.isEmpty {
-        GoText.quote(argument.value, into: &out)
-      } else {
-        argument.appendDump(to: &out)
-      }
+      GoText.quote(argument, into: &out)
     }
-    // Go's strings.TrimSpace on this node's part of the output.
-    let part = Array(out[start...])
-    let trimmed = GoText.trimSpace(part)
-    if trimmed.count != part.count {
+    // Go's strings.TrimSpace on this node's part of the output. Only a keyword can bring white
+    // space to either end, so the common case is a check of two bytes.
+    if out.count > start, isSpaceAtEdge(out[start]) || isSpaceAtEdge(out[out.count - 1]) {
+      let trimmed = GoText.trimSpace(Array(out[start...]))
       out.removeSubrange(start...)
       out.append(contentsOf: trimmed)
     }
+  }
+
+  /// Whether a byte may begin or end a `unicode.IsSpace` rune (ASCII space or a byte of a
+  /// multi-byte rune, which are checked exactly).
+  @inline(__always)
+  private func isSpaceAtEdge(_ b: UInt8) -> Bool {
+    GoText.isSpaceByte(b) || b >= 0x80
   }
 }
 
@@ -46,10 +52,12 @@ extension SyntaxTree {
   /// files.
   func dump() -> [UInt8] {
     var out: [UInt8] = []
+    out.reserveCapacity(source.count + source.count / 4)
     for instruction in instructions {
       out.append(UInt8(ascii: "("))
-      out.append(contentsOf: instruction.dump())
-      out.append(contentsOf: Array(")\n".utf8))
+      instruction.appendDump(to: &out)
+      out.append(UInt8(ascii: ")"))
+      out.append(0x0A)
     }
     return out
   }

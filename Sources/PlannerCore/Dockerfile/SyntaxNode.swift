@@ -1,17 +1,14 @@
-/// One node of BuildKit's raw parse tree (`parser.Node`): an instruction, or one of its
-/// arguments.
+/// One instruction of BuildKit's raw parse tree (`parser.Node`).
 ///
-/// The tree has BuildKit's shape so that its dump can be compared with BuildKit's byte for byte:
-/// an instruction's `value` is its keyword as written, `arguments` is BuildKit's `Next` chain,
-/// and only `ONBUILD` nests (its single argument has the trigger instruction as its one child).
-/// Values are bytes, not `String`, because a Dockerfile need not be valid UTF-8.
+/// The tree has BuildKit's content so that its dump can be compared with BuildKit's byte for byte:
+/// `value` is the keyword as written, `arguments` holds the values of BuildKit's `Next` chain, and
+/// only `ONBUILD` nests (BuildKit's single argument node whose child is the trigger instruction;
+/// here `trigger`). Values are bytes, not `String`, because a Dockerfile need not be valid UTF-8.
 struct SyntaxNode: Hashable, Sendable {
-  /// The keyword (as written, not lower-cased) or the argument text.
+  /// The keyword as written (not lower-cased).
   var value: [UInt8]
-  /// BuildKit's `Next` chain, flattened.
-  var arguments: [SyntaxNode] = []
-  /// Nested instructions: only the argument of an `ONBUILD` has one.
-  var children: [SyntaxNode] = []
+  /// The argument values, in order.
+  var arguments: [[UInt8]] = []
   /// `--name=value` words before the arguments, quotes removed.
   var flags: [[UInt8]] = []
   /// Whether the arguments came from a JSON array (exec form).
@@ -23,12 +20,28 @@ struct SyntaxNode: Hashable, Sendable {
   /// 1-based first and last physical line (continuations and heredoc bodies included).
   var startLine = 0
   var endLine = 0
+  /// The ONBUILD trigger, stored in an array because a struct cannot hold itself.
+  private var nested: [SyntaxNode] = []
+
+  init(
+    value: [UInt8], arguments: [[UInt8]] = [], flags: [[UInt8]] = [], isJSON: Bool = false,
+    original: [UInt8] = []
+  ) {
+    self.value = value
+    self.arguments = arguments
+    self.flags = flags
+    self.isJSON = isJSON
+    self.original = original
+  }
+
+  /// The instruction an `ONBUILD` registers, if any.
+  var trigger: SyntaxNode? {
+    get { nested.first }
+    set { nested = newValue.map { [$0] } ?? [] }
+  }
 
   /// The keyword in lower case, as BuildKit dispatches on it.
   var keyword: String { String(decoding: GoText.lowercased(value), as: UTF8.self) }
-
-  /// The trigger instruction of an `ONBUILD`, if any.
-  var trigger: SyntaxNode? { arguments.first?.children.first }
 }
 
 /// A here-document attached to a RUN, COPY or ADD instruction (`<<EOF` … `EOF`).

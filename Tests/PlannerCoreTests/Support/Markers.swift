@@ -40,7 +40,8 @@ struct MarkedSource {
 
 /// Parses `marked` and expects exactly the error at the marker, with the message.
 func expectParseError(
-  _ marked: String, at marker: String, _ message: String, sourceLocation: SourceLocation = #_sourceLocation
+  _ marked: String, at marker: String, _ message: String,
+  sourceLocation: SourceLocation = #_sourceLocation
 ) {
   let source = MarkedSource(marked)
   switch DockerfileParser(file: "Dockerfile").parse(source.text) {
@@ -48,7 +49,8 @@ func expectParseError(
     Issue.record("parsed, expected the error '\(message)'", sourceLocation: sourceLocation)
   case .failure(let failure):
     #expect(failure.diagnostic.message == message, sourceLocation: sourceLocation)
-    #expect(failure.diagnostic.range.start == source.positions[marker], sourceLocation: sourceLocation)
+    #expect(
+      failure.diagnostic.range.start == source.positions[marker], sourceLocation: sourceLocation)
     #expect(failure.diagnostic.severity == .error, sourceLocation: sourceLocation)
   }
 }
