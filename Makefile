@@ -42,7 +42,7 @@ ci: lint test
 # and every accepted input must render back byte for byte. Not part of the default build.
 fuzz-build:
 	@mkdir -p $(FUZZ_DIR)
-	swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name PlannerFuzz \
+	swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name PlannerFuzz -package-name planner \
 		$$(find Sources/PlannerCore -name '*.swift' | sort) Fuzz/ParserFuzz.swift \
 		-o $(FUZZ_DIR)/parser-fuzz
 

@@ -20,6 +20,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .executableTarget(name: "planner-bench", dependencies: ["PlannerCore"]),
     .testTarget(
       name: "PlannerCoreTests",
       dependencies: [

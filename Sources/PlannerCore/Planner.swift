@@ -7,6 +7,8 @@ package enum Planner {
   package enum ParseFormat: String, CaseIterable, Sendable {
     case json
     case buildkitDump = "buildkit-dump"
+    /// No report: only the diagnostics of BuildKit's parser and instruction rules.
+    case check
   }
 
   /// A report and the diagnostics that go with it.
@@ -17,6 +19,15 @@ package enum Planner {
     package var diagnostics: [Diagnostic]
 
     package var hasErrors: Bool { diagnostics.hasErrors }
+  }
+
+  /// Parses with BuildKit's raw parser only and returns the number of instructions, or -1 for a
+  /// rejected file. For benchmarks.
+  package static func countInstructions(_ source: [UInt8]) -> Int {
+    switch DockerfileParser(file: "Dockerfile").parse(source) {
+    case .success(let tree): tree.instructions.count
+    case .failure: -1
+    }
   }
 
   /// Parses one Dockerfile and renders it in `format`. A file BuildKit rejects gives no report and
@@ -33,6 +44,9 @@ package enum Planner {
     case .json:
       let (model, diagnostics) = ParseReport.make(tree, file: file)
       return Outcome(report: JSONOutput.encode(model), diagnostics: tree.warnings + diagnostics)
+    case .check:
+      let (_, diagnostics) = Dockerfile.build(from: tree, file: file)
+      return Outcome(report: [], diagnostics: tree.warnings + diagnostics)
     }
   }
 }

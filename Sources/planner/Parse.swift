@@ -9,7 +9,9 @@ extension PlannerCommand {
       discussion: """
         --format buildkit-dump prints what BuildKit's parser.Parse(…).AST.Dump() prints, plus a \
         final newline. --format json prints planner's model: every instruction with its flags, \
-        arguments, heredocs, exact text, comments and source range.
+        arguments, heredocs, exact text, comments and source range, and the stages with each \
+        instruction's kind and statically expanded values. --check prints no report, only \
+        diagnostics: exit status 1 means BuildKit would reject the file.
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -22,6 +24,9 @@ extension PlannerCommand {
     @Option(help: "Output format: json or buildkit-dump.")
     var format: Format = .json
 
+    @Flag(help: "Print no report, only diagnostics (BuildKit's parser and instruction rules).")
+    var check = false
+
     func run() throws {
       let source: [UInt8]
       do {
@@ -30,7 +35,8 @@ extension PlannerCommand {
         DiagnosticPrinter.print(error)
         throw ExitCode.failure
       }
-      let coreFormat: Planner.ParseFormat = format == .json ? .json : .buildkitDump
+      let coreFormat: Planner.ParseFormat =
+        check ? .check : format == .json ? .json : .buildkitDump
       let outcome = Planner.parse(source, file: input.displayName, format: coreFormat)
       ReportPrinter.write(outcome.report)
       DiagnosticPrinter.print(outcome.diagnostics)

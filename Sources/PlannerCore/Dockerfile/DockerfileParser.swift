@@ -285,8 +285,8 @@ extension DockerfileParser {
     /// `Node.canContainHeredoc`: RUN, COPY and ADD in shell form, also as an ONBUILD trigger.
     func canContainHeredoc(_ node: SyntaxNode) -> Bool {
       var target = node
-      if node.keyword == "onbuild", let trigger = node.trigger { target = trigger }
-      guard ["run", "copy", "add"].contains(target.keyword) else { return false }
+      if node.known == .onbuild, let trigger = node.trigger { target = trigger }
+      guard target.known?.canContainHeredoc == true else { return false }
       return !target.isJSON
     }
   }

@@ -10,10 +10,12 @@ enum GoText {
   /// Decodes one rune at `index`, like Go's `utf8.DecodeRune`: an invalid or truncated encoding,
   /// a surrogate or an overlong form yields (U+FFFD, 1).
   @inline(__always)
-  static func decodeRune(_ bytes: [UInt8], at index: Int) -> (rune: UInt32, width: Int) {
+  static func decodeRune<Bytes: RandomAccessCollection<UInt8>>(
+    _ bytes: Bytes, at index: Int
+  ) -> (rune: UInt32, width: Int) where Bytes.Index == Int {
     let b0 = bytes[index]
     if b0 < 0x80 { return (UInt32(b0), 1) }
-    let count = bytes.count
+    let count = bytes.endIndex
     @inline(__always) func cont(_ i: Int) -> UInt32? {
       guard i < count else { return nil }
       let b = bytes[i]
@@ -186,6 +188,16 @@ enum GoText {
 
   /// Go's `strconv.Quote`, byte for byte.
   static func quote(_ bytes: [UInt8], into out: inout [UInt8]) {
+    quote(bytes[...], into: &out)
+  }
+
+  /// Go's `strconv.Quote` of a slice.
+  static func quote(_ slice: ArraySlice<UInt8>, into out: inout [UInt8]) {
+    // Work on a zero-based view: slices keep their parent's indices.
+    slice.withUnsafeBufferPointer { buffer in quoteBuffer(buffer, into: &out) }
+  }
+
+  private static func quoteBuffer(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
     var i = 0
     let count = bytes.count
@@ -249,7 +261,10 @@ enum GoText {
     var i = 0
     while i < bytes.count {
       let (r, w) = decodeRune(bytes, at: i)
-      if let scalar = Unicode.Scalar(r), !(r == runeError && w == 1) {
+      if r == 0x130 {
+        // Go's simple mapping: U+0130 (İ) lower-cases to a plain `i`.
+        out.append(UInt8(ascii: "i"))
+      } else if let scalar = Unicode.Scalar(r), !(r == runeError && w == 1) {
         let lower = scalar.properties.lowercaseMapping.unicodeScalars
         // Go's unicode.ToLower is a simple (one-to-one) mapping.
         if lower.count == 1, let l = lower.first {

@@ -5,34 +5,106 @@
 /// the flag scanner reads bytes one at a time (so bytes 0x85 and 0xA0 separate words and a
 /// non-ASCII flag is re-encoded as if it were Latin-1), ENV and LABEL keep quotes, and
 /// FROM and EXPOSE split on ASCII blanks only.
+///
+/// Values that are slices of the line are recorded as ranges of it, not copied.
 enum LineParsers {
   struct Failure: Error, Equatable {
     var message: String
   }
 
-  /// `splitCommand`: the keyword, the flags and the trimmed rest of a logical line.
-  static func splitCommand(_ line: [UInt8], escapeToken: UInt8) -> (
-    keyword: [UInt8], flags: [[UInt8]], arguments: [UInt8]
-  ) {
-    let start = GoText.leadingSpaceEnd(line)
-    let end = GoText.trailingSpaceStart(line, from: start)
-    var keywordEnd = start
-    while keywordEnd < end, !isASCIIBlank(line[keywordEnd]) { keywordEnd += 1 }
-    let keyword = Array(line[start..<keywordEnd])
-    guard keywordEnd < end else { return (keyword, [], []) }
-    var restStart = keywordEnd
-    while restStart < end, isASCIIBlank(line[restStart]) { restStart += 1 }
-    let (arguments, flags) = extractFlags(line[restStart..<end], escapeToken: escapeToken)
-    let argumentsStart = GoText.leadingSpaceEnd(
-      line, from: arguments.startIndex, to: arguments.endIndex)
-    let argumentsEnd = GoText.trailingSpaceStart(line, from: argumentsStart, to: arguments.endIndex)
-    return (keyword, flags, Array(line[argumentsStart..<argumentsEnd]))
+  /// The keywords of BuildKit's dispatch table; any other keyword is unknown.
+  enum Keyword: String, CaseIterable, Sendable {
+    case add, arg, cmd, copy, entrypoint, env, expose, from, healthcheck, label, maintainer
+    case onbuild, run, shell, stopsignal, user, volume, workdir
+
+    private static let byLength: [Int: [(bytes: [UInt8], keyword: Keyword)]] = Dictionary(
+      grouping: allCases.map { (Array($0.rawValue.utf8), $0) }, by: { $0.0.count })
+
+    /// The keyword `bytes` names, compared as BuildKit does: after Go's `strings.ToLower`.
+    init?(_ bytes: ArraySlice<UInt8>) {
+      var lower = Array(bytes)
+      if bytes.allSatisfy({ $0 < 0x80 }) {
+        for i in lower.indices where lower[i] >= 0x41 && lower[i] <= 0x5A { lower[i] += 32 }
+      } else {
+        // Rare: Unicode lower-casing can turn a non-ASCII letter into an ASCII one (K, İ).
+        lower = GoText.lowercased(lower)
+      }
+      guard let candidates = Self.byLength[lower.count],
+        let match = candidates.first(where: { $0.bytes == lower })
+      else { return nil }
+      self = match.keyword
+    }
+
+    var canContainHeredoc: Bool { self == .run || self == .copy || self == .add }
   }
 
   /// `[\t\v\f\r ]`, BuildKit's `reWhitespace` class.
   @inline(__always)
   static func isASCIIBlank(_ b: UInt8) -> Bool {
     b == 0x20 || b == 0x09 || b == 0x0B || b == 0x0C || b == 0x0D
+  }
+
+  /// `newNodeFromLine`: one logical line to an instruction node (lines and heredocs are added by
+  /// the caller).
+  static func node(fromLine line: [UInt8], escapeToken: UInt8) -> Result<SyntaxNode, Failure> {
+    let (keywordRange, flags, rest) = splitCommand(line, escapeToken: escapeToken)
+    let keyword = Keyword(line[keywordRange])
+    var node = SyntaxNode(line: line, keyword: keywordRange, flags: flags)
+    node.known = keyword
+    guard let keyword else {
+      // Unknown keywords keep one empty argument, as BuildKit's `parseIgnore` does.
+      node.appendArgument(lineRange: rest.lowerBound..<rest.lowerBound)
+      return .success(node)
+    }
+    switch keyword {
+    case .onbuild:
+      if !rest.isEmpty {
+        switch self.node(fromLine: Array(line[rest]), escapeToken: escapeToken) {
+        case .success(let trigger): node.trigger = trigger
+        case .failure(let failure): return .failure(failure)
+        }
+      }
+    case .add, .copy, .volume:
+      if let failure = maybeJSONToList(line, rest, into: &node) { return .failure(failure) }
+    case .run, .cmd, .entrypoint, .shell:
+      if let failure = maybeJSON(line, rest, into: &node) { return .failure(failure) }
+    case .arg:
+      for word in wordRanges(line, rest, escapeToken: escapeToken) {
+        append(word, of: line, to: &node)
+      }
+    case .env, .label:
+      let key = keyword == .env ? "ENV" : "LABEL"
+      if let failure = nameValue(line, rest, key: key, escapeToken: escapeToken, into: &node) {
+        return .failure(failure)
+      }
+    case .expose, .from:
+      if !rest.isEmpty {
+        for part in splitOnBlanks(line, rest, limit: -1) { node.appendArgument(lineRange: part) }
+      }
+    case .healthcheck:
+      if let failure = healthConfig(line, rest, into: &node) { return .failure(failure) }
+    case .maintainer, .stopsignal, .user, .workdir:
+      if !rest.isEmpty { node.appendArgument(lineRange: rest) }
+    }
+    return .success(node)
+  }
+
+  /// `splitCommand`: the keyword, the flags and the trimmed rest of a logical line, as ranges.
+  static func splitCommand(_ line: [UInt8], escapeToken: UInt8) -> (
+    keyword: Range<Int>, flags: [[UInt8]], arguments: Range<Int>
+  ) {
+    let start = GoText.leadingSpaceEnd(line)
+    let end = GoText.trailingSpaceStart(line, from: start)
+    var keywordEnd = start
+    while keywordEnd < end, !isASCIIBlank(line[keywordEnd]) { keywordEnd += 1 }
+    guard keywordEnd < end else { return (start..<keywordEnd, [], end..<end) }
+    var restStart = keywordEnd
+    while restStart < end, isASCIIBlank(line[restStart]) { restStart += 1 }
+    let (arguments, flags) = extractFlags(line[restStart..<end], escapeToken: escapeToken)
+    let argumentsStart = GoText.leadingSpaceEnd(
+      line, from: arguments.startIndex, to: arguments.endIndex)
+    let argumentsEnd = GoText.trailingSpaceStart(line, from: argumentsStart, to: arguments.endIndex)
+    return (start..<keywordEnd, flags, argumentsStart..<argumentsEnd)
   }
 
   /// `extractBuilderFlags`: leading words that start with `--`.
@@ -122,151 +194,115 @@ enum LineParsers {
     return (line[end...], flags)
   }
 
-  /// The argument chain for `keyword` (lower case) from the rest of the line.
-  static func arguments(
-    for keyword: String, _ rest: [UInt8], escapeToken: UInt8
-  ) -> Result<([[UInt8]], Bool), Failure> {
-    switch keyword {
-    case "add", "copy", "volume":
-      return maybeJSONToList(rest)
-    case "run", "cmd", "entrypoint", "shell":
-      return maybeJSON(rest)
-    case "arg":
-      return .success((parseWords(rest, escapeToken: escapeToken), false))
-    case "env", "label":
-      return nameValue(rest, key: keyword.uppercased(), escapeToken: escapeToken).map {
-        ($0, false)
-      }
-    case "expose", "from":
-      return .success((whitespaceDelimited(rest), false))
-    case "healthcheck":
-      return healthConfig(rest)
-    case "maintainer", "stopsignal", "user", "workdir":
-      return .success((rest.isEmpty ? [] : [rest], false))
-    case "onbuild":
-      // The trigger is parsed by `node(fromLine:)`, which attaches it.
-      return .success(([], false))
-    default:
-      // Unknown keywords keep one empty argument, as BuildKit's `parseIgnore` does.
-      return .success(([[]], false))
-    }
-  }
-
-  /// `newNodeFromLine`: one logical line to an instruction node (lines and heredocs are added by
-  /// the caller).
-  static func node(fromLine line: [UInt8], escapeToken: UInt8) -> Result<SyntaxNode, Failure> {
-    let (keyword, flags, rest) = splitCommand(line, escapeToken: escapeToken)
-    let name = String(decoding: GoText.lowercased(keyword), as: UTF8.self)
-    if name == "onbuild" {
-      var node = SyntaxNode(value: keyword, flags: flags, original: line)
-      if !rest.isEmpty {
-        switch self.node(fromLine: rest, escapeToken: escapeToken) {
-        case .success(let trigger): node.trigger = trigger
-        case .failure(let failure): return .failure(failure)
-        }
-      }
-      return .success(node)
-    }
-    switch arguments(for: name, rest, escapeToken: escapeToken) {
-    case .success(let (values, isJSON)):
-      return .success(
-        SyntaxNode(value: keyword, arguments: values, flags: flags, isJSON: isJSON, original: line))
-    case .failure(let failure):
-      return .failure(failure)
-    }
-  }
-
   static let notStringArray = Failure(
     message: "when using JSON array syntax, arrays must be comprised of strings only")
 
-  static func maybeJSON(_ rest: [UInt8]) -> Result<([[UInt8]], Bool), Failure> {
-    if rest.isEmpty { return .success(([], false)) }
-    switch GoJSONArray.decode(rest[...]) {
-    case .strings(let values): return .success((values, true))
-    case .notStringArray: return .failure(notStringArray)
-    case .invalid: return .success(([rest], false))
+  /// `parseMaybeJSON`: a JSON array of strings, or the whole rest as one value.
+  static func maybeJSON(_ line: [UInt8], _ rest: Range<Int>, into node: inout SyntaxNode)
+    -> Failure?
+  {
+    if rest.isEmpty { return nil }
+    switch GoJSONArray.decode(line[rest]) {
+    case .strings(let values):
+      node.isJSON = true
+      for value in values { node.appendArgument(value) }
+    case .notStringArray:
+      return notStringArray
+    case .invalid:
+      node.appendArgument(lineRange: rest)
     }
+    return nil
   }
 
-  static func maybeJSONToList(_ rest: [UInt8]) -> Result<([[UInt8]], Bool), Failure> {
-    switch GoJSONArray.decode(rest[...]) {
-    case .strings(let values): return .success((values, true))
-    case .notStringArray: return .failure(notStringArray)
-    case .invalid: return .success((whitespaceDelimited(rest), false))
+  /// `parseMaybeJSONToList`: a JSON array of strings, or the rest split on ASCII blanks.
+  static func maybeJSONToList(_ line: [UInt8], _ rest: Range<Int>, into node: inout SyntaxNode)
+    -> Failure?
+  {
+    switch GoJSONArray.decode(line[rest]) {
+    case .strings(let values):
+      node.isJSON = true
+      for value in values { node.appendArgument(value) }
+    case .notStringArray:
+      return notStringArray
+    case .invalid:
+      if !rest.isEmpty {
+        for part in splitOnBlanks(line, rest, limit: -1) { node.appendArgument(lineRange: part) }
+      }
     }
+    return nil
   }
 
-  /// `parseStringsWhitespaceDelimited`: Go's `regexp.Split` on `[\t\v\f\r ]+`.
-  static func whitespaceDelimited(_ rest: [UInt8]) -> [[UInt8]] {
-    if rest.isEmpty { return [] }
-    return splitOnBlanks(rest, limit: -1)
-  }
-
-  /// Go's `regexp.Split(s, n)` for the pattern `[\t\v\f\r ]+`, including its treatment of a
-  /// match at the very start and the end.
-  static func splitOnBlanks(_ s: [UInt8], limit: Int) -> [[UInt8]] {
+  /// Go's `regexp.Split(s, n)` for the pattern `[\t\v\f\r ]+` over `line[range]`, including
+  /// its treatment of a match at the very start and the end.
+  static func splitOnBlanks(_ line: [UInt8], _ range: Range<Int>, limit: Int) -> [Range<Int>] {
     if limit == 0 { return [] }
-    if s.isEmpty { return [[]] }
-    var parts: [[UInt8]] = []
-    var begin = 0
-    var lastMatchStart = 0
+    if range.isEmpty { return [range] }
+    var parts: [Range<Int>] = []
+    var begin = range.lowerBound
+    var lastMatchStart = range.lowerBound
     var matches = 0
-    var i = 0
-    while i < s.count {
-      guard isASCIIBlank(s[i]) else {
+    var i = range.lowerBound
+    while i < range.upperBound {
+      guard isASCIIBlank(line[i]) else {
         i += 1
         continue
       }
       if limit > 0, matches == limit - 1 { break }
       let matchStart = i
-      while i < s.count, isASCIIBlank(s[i]) { i += 1 }
+      while i < range.upperBound, isASCIIBlank(line[i]) { i += 1 }
       matches += 1
       lastMatchStart = matchStart
-      // Go skips a piece for a match at the very start.
-      if i != 0 { parts.append(Array(s[begin..<matchStart])) }
+      // Go skips the piece before a match at the very start.
+      if i != range.lowerBound { parts.append(begin..<matchStart) }
       begin = i
     }
-    if matches == 0 || lastMatchStart != s.count { parts.append(Array(s[begin...])) }
+    if matches == 0 || lastMatchStart != range.upperBound { parts.append(begin..<range.upperBound) }
     return parts
   }
 
+  /// The same split of a whole byte array, as arrays (for callers outside the parser).
+  static func splitOnBlanks(_ s: [UInt8], limit: Int) -> [[UInt8]] {
+    splitOnBlanks(s, 0..<s.count, limit: limit).map { Array(s[$0]) }
+  }
+
+  /// One word found by `parseWords`: a range of the line, and whether it holds invalid UTF-8
+  /// that BuildKit writes as U+FFFD.
+  struct Word {
+    var range: Range<Int>
+    var needsRepair: Bool
+  }
+
   /// `parseWords`: words split on Unicode white space outside quotes, quotes and escapes kept.
-  static func parseWords(_ rest: [UInt8], escapeToken: UInt8) -> [[UInt8]] {
-    // BuildKit builds each word rune by rune but keeps every rune it reads, so a word is a slice
-    // of the input: less a lone escape character at the very end, and with each invalid UTF-8
-    // byte written as U+FFFD.
+  ///
+  /// BuildKit builds each word rune by rune but keeps every rune it reads, so a word is a slice
+  /// of the input, less a lone escape character at the very end, with each invalid UTF-8 byte
+  /// written as U+FFFD.
+  static func wordRanges(_ line: [UInt8], _ rest: Range<Int>, escapeToken: UInt8) -> [Word] {
     enum Phase { case spaces, word, quote }
-    var words: [[UInt8]] = []
+    var words: [Word] = []
     var phase = Phase.spaces
-    var wordStart = 0
+    var wordStart = rest.lowerBound
     var quote: UInt8 = 0
     var blankOK = false
     var hasNonASCII = false
-    let count = rest.count
-    func flush(upTo end: Int) {
-      guard blankOK || end > wordStart else { return }
-      let slice = rest[wordStart..<end]
-      if !hasNonASCII {
-        words.append(Array(slice))
-        return
-      }
-      var word: [UInt8] = []
-      word.reserveCapacity(slice.count)
-      var i = wordStart
-      while i < end {
-        let (rune, width) = GoText.decodeRune(rest, at: i)
-        if rune == GoText.runeError, width == 1 {
-          GoText.appendRune(rune, to: &word)
-        } else {
-          word.append(contentsOf: rest[i..<(i + width)])
-        }
-        i += width
-      }
-      words.append(word)
+    let end = rest.upperBound
+    func flush(_ words: inout [Word], upTo wordEnd: Int) {
+      guard blankOK || wordEnd > wordStart else { return }
+      words.append(Word(range: wordStart..<wordEnd, needsRepair: hasNonASCII))
     }
-    var pos = 0
-    while pos < count {
-      let (ch, width) = GoText.decodeRune(rest, at: pos)
+    // Bytes that need no decision inside a word or a quote: printable ASCII other than quotes
+    // and the escape character.
+    @inline(__always) func isPlain(_ b: UInt8) -> Bool {
+      b > 0x20 && b < 0x7F && b != UInt8(ascii: "'") && b != UInt8(ascii: "\"") && b != escapeToken
+    }
+    var pos = rest.lowerBound
+    while pos < end {
+      if phase != .spaces {
+        while pos < end, isPlain(line[pos]) { pos += 1 }
+        if pos == end { break }
+      }
+      let byte = line[pos]
+      let (ch, width) = byte < 0x80 ? (UInt32(byte), 1) : GoText.decodeRune(line[..<end], at: pos)
       switch phase {
       case .spaces:
         if GoText.isSpace(ch) {
@@ -280,93 +316,139 @@ enum LineParsers {
         continue  // read the same rune in the word phase
       case .word:
         if GoText.isSpace(ch) {
-          flush(upTo: pos)
+          flush(&words, upTo: pos)
           phase = .spaces
           pos += width
           continue
         }
-        if ch >= 0x80 || width > 1 { hasNonASCII = true }
-        if ch == UInt32(UInt8(ascii: "'")) || ch == UInt32(UInt8(ascii: "\"")) {
-          quote = UInt8(ch)
+        if byte >= 0x80 { hasNonASCII = true }
+        if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
+          quote = byte
           blankOK = true
           phase = .quote
         }
         if ch == UInt32(escapeToken) {
-          if pos + width == count {
+          if pos + width == end {
             // A lone escape character at the end is dropped.
-            flush(upTo: pos)
+            flush(&words, upTo: pos)
             return words
           }
           pos += width
-          let (next, nextWidth) = GoText.decodeRune(rest, at: pos)
-          if next >= 0x80 || nextWidth > 1 { hasNonASCII = true }
-          pos += nextWidth
+          if line[pos] >= 0x80 { hasNonASCII = true }
+          pos += GoText.decodeRune(line[..<end], at: pos).width
           continue
         }
         pos += width
       case .quote:
-        if ch >= 0x80 || width > 1 { hasNonASCII = true }
+        if byte >= 0x80 { hasNonASCII = true }
         if ch == UInt32(quote) { phase = .word }
         if ch == UInt32(escapeToken), quote != UInt8(ascii: "'") {
-          if pos + width == count {
-            flush(upTo: pos)
+          if pos + width == end {
+            flush(&words, upTo: pos)
             return words
           }
           pos += width
-          let (next, nextWidth) = GoText.decodeRune(rest, at: pos)
-          if next >= 0x80 || nextWidth > 1 { hasNonASCII = true }
-          pos += nextWidth
+          if line[pos] >= 0x80 { hasNonASCII = true }
+          pos += GoText.decodeRune(line[..<end], at: pos).width
           continue
         }
         pos += width
       }
     }
-    if phase != .spaces { flush(upTo: count) }
+    if phase != .spaces { flush(&words, upTo: end) }
     return words
   }
 
+  /// A word's bytes as BuildKit writes them: invalid UTF-8 bytes become U+FFFD.
+  static func repaired(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+    var word: [UInt8] = []
+    word.reserveCapacity(bytes.count)
+    var i = bytes.startIndex
+    while i < bytes.endIndex {
+      let (rune, width) = GoText.decodeRune(bytes, at: i)
+      if rune == GoText.runeError, width == 1 {
+        GoText.appendRune(rune, to: &word)
+      } else {
+        word.append(contentsOf: bytes[i..<(i + width)])
+      }
+      i += width
+    }
+    return word
+  }
+
+  private static func append(_ word: Word, of line: [UInt8], to node: inout SyntaxNode) {
+    if word.needsRepair {
+      node.appendArgument(repaired(line[word.range]))
+    } else {
+      node.appendArgument(lineRange: word.range)
+    }
+  }
+
+  /// `parseWords` of a whole byte array, as arrays (for callers outside the parser).
+  static func parseWords(_ rest: [UInt8], escapeToken: UInt8) -> [[UInt8]] {
+    wordRanges(rest, 0..<rest.count, escapeToken: escapeToken).map {
+      $0.needsRepair ? repaired(rest[$0.range]) : Array(rest[$0.range])
+    }
+  }
+
   /// `parseNameVal` for ENV and LABEL: `k=v …` triples, or the legacy `KEY name value`.
-  static func nameValue(_ rest: [UInt8], key: String, escapeToken: UInt8) -> Result<
-    [[UInt8]], Failure
-  > {
-    let words = parseWords(rest, escapeToken: escapeToken)
-    guard let first = words.first else { return .success([]) }
+  static func nameValue(
+    _ line: [UInt8], _ rest: Range<Int>, key: String, escapeToken: UInt8,
+    into node: inout SyntaxNode
+  ) -> Failure? {
+    let words = wordRanges(line, rest, escapeToken: escapeToken)
+    guard let first = words.first else { return nil }
     let equals = UInt8(ascii: "=")
-    if !first.contains(equals) {
-      let parts = splitOnBlanks(rest, limit: 2)
-      guard parts.count >= 2 else {
-        return .failure(Failure(message: "\(key) must have two arguments"))
-      }
-      return .success([parts[0], parts[1], []])
+    if !line[first.range].contains(equals) {
+      let parts = splitOnBlanks(line, rest, limit: 2)
+      guard parts.count >= 2 else { return Failure(message: "\(key) must have two arguments") }
+      node.appendArgument(lineRange: parts[0])
+      node.appendArgument(lineRange: parts[1])
+      node.appendArgument(lineRange: parts[1].upperBound..<parts[1].upperBound)
+      return nil
     }
-    var nodes: [[UInt8]] = []
     for word in words {
-      guard let cut = word.firstIndex(of: equals) else {
+      guard let cut = line[word.range].firstIndex(of: equals) else {
         var quoted: [UInt8] = []
-        GoText.quote(word, into: &quoted)
-        return .failure(
-          Failure(
-            message: "Syntax error - can't find = in \(String(decoding: quoted, as: UTF8.self)). "
-              + "Must be of the form: name=value"))
+        GoText.quote(
+          word.needsRepair ? repaired(line[word.range]) : Array(line[word.range]), into: &quoted)
+        return Failure(
+          message: "Syntax error - can't find = in \(String(decoding: quoted, as: UTF8.self)). "
+            + "Must be of the form: name=value")
       }
-      nodes.append(Array(word[..<cut]))
-      nodes.append(Array(word[(cut + 1)...]))
-      nodes.append([equals])
+      if word.needsRepair {
+        node.appendArgument(repaired(line[word.range.lowerBound..<cut]))
+        node.appendArgument(repaired(line[(cut + 1)..<word.range.upperBound]))
+      } else {
+        node.appendArgument(lineRange: word.range.lowerBound..<cut)
+        node.appendArgument(lineRange: (cut + 1)..<word.range.upperBound)
+      }
+      // The `=` itself is in the line: point at it rather than store a copy.
+      node.appendArgument(lineRange: cut..<(cut + 1))
     }
-    return .success(nodes)
+    return nil
   }
 
   /// `parseHealthConfig`: the type word (`CMD`, `NONE`, …), then the rest like RUN.
-  static func healthConfig(_ rest: [UInt8]) -> Result<([[UInt8]], Bool), Failure> {
-    var sep = 0
-    while sep < rest.count, !GoText.isSpaceByte(rest[sep]) { sep += 1 }
+  static func healthConfig(_ line: [UInt8], _ rest: Range<Int>, into node: inout SyntaxNode)
+    -> Failure?
+  {
+    var sep = rest.lowerBound
+    while sep < rest.upperBound, !GoText.isSpaceByte(line[sep]) { sep += 1 }
     var next = sep
-    while next < rest.count, GoText.isSpaceByte(rest[next]) { next += 1 }
-    if sep == 0 { return .success(([], false)) }
-    let type = Array(rest[..<sep])
-    switch maybeJSON(Array(rest[next...])) {
-    case .success(let (nodes, isJSON)): return .success(([type] + nodes, isJSON))
-    case .failure(let failure): return .failure(failure)
+    while next < rest.upperBound, GoText.isSpaceByte(line[next]) { next += 1 }
+    if sep == rest.lowerBound { return nil }
+    var command = SyntaxNode(line: [], keyword: 0..<0)
+    if let failure = maybeJSON(line, next..<rest.upperBound, into: &command) { return failure }
+    node.appendArgument(lineRange: rest.lowerBound..<sep)
+    node.isJSON = command.isJSON
+    if command.isJSON {
+      for index in command.argumentSpans.indices {
+        node.appendArgument(command.argumentBytes(index))
+      }
+    } else if !command.argumentSpans.isEmpty {
+      node.appendArgument(lineRange: next..<rest.upperBound)
     }
+    return nil
   }
 }

@@ -9,7 +9,7 @@ extension SyntaxNode {
 
   fileprivate func appendDump(to out: inout [UInt8]) {
     let start = out.count
-    out.append(contentsOf: GoText.lowercased(value))
+    appendLowercasedKeyword(to: &out)
     if !flags.isEmpty {
       out.append(UInt8(ascii: " "))
       out.append(UInt8(ascii: "["))
@@ -26,9 +26,9 @@ extension SyntaxNode {
       trigger.appendDump(to: &out)
       out.append(UInt8(ascii: ")"))
     }
-    for argument in arguments {
+    for index in argumentSpans.indices {
       out.append(UInt8(ascii: " "))
-      GoText.quote(argument, into: &out)
+      GoText.quote(argumentBytes(index), into: &out)
     }
     // Go's strings.TrimSpace on this node's part of the output. Only a keyword can bring white
     // space to either end, so the common case is a check of two bytes.
@@ -36,6 +36,15 @@ extension SyntaxNode {
       let trimmed = GoText.trimSpace(Array(out[start...]))
       out.removeSubrange(start...)
       out.append(contentsOf: trimmed)
+    }
+  }
+
+  private func appendLowercasedKeyword(to out: inout [UInt8]) {
+    let keyword = keywordBytes
+    if keyword.allSatisfy({ $0 < 0x80 }) {
+      for byte in keyword { out.append(byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte) }
+    } else {
+      out.append(contentsOf: GoText.lowercased(Array(keyword)))
     }
   }
 

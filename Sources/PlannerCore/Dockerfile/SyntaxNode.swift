@@ -5,33 +5,67 @@
 /// only `ONBUILD` nests (BuildKit's single argument node whose child is the trigger instruction;
 /// here `trigger`). Values are bytes, not `String`, because a Dockerfile need not be valid UTF-8.
 struct SyntaxNode: Hashable, Sendable {
-  /// The keyword as written (not lower-cased).
-  var value: [UInt8]
-  /// The argument values, in order.
-  var arguments: [[UInt8]] = []
+  /// The logical line, followed by the bytes of any value that is not a slice of it (a decoded
+  /// JSON string, a repaired word). Keeping every value as a span of one buffer saves an
+  /// allocation per argument, which is most of the parser's cost.
+  private var storage: [UInt8]
+  /// How many leading bytes of `storage` are the logical line.
+  private var lineLength: Int
+  /// The keyword's bytes in `storage`.
+  private var keywordSpan: Range<Int>
+  /// The argument values' bytes in `storage`, in order.
+  private(set) var argumentSpans: [Range<Int>] = []
   /// `--name=value` words before the arguments, quotes removed.
   var flags: [[UInt8]] = []
   /// Whether the arguments came from a JSON array (exec form).
   var isJSON = false
   /// Here-documents read after the instruction line, in order.
   var heredocs: [Heredoc] = []
-  /// The logical line: continuation characters removed and lines joined.
-  var original: [UInt8] = []
   /// 1-based first and last physical line (continuations and heredoc bodies included).
   var startLine = 0
   var endLine = 0
+  /// The keyword when BuildKit knows it (its dispatch table), nil for an unknown one.
+  var known: LineParsers.Keyword?
   /// The ONBUILD trigger, stored in an array because a struct cannot hold itself.
   private var nested: [SyntaxNode] = []
 
-  init(
-    value: [UInt8], arguments: [[UInt8]] = [], flags: [[UInt8]] = [], isJSON: Bool = false,
-    original: [UInt8] = []
-  ) {
-    self.value = value
-    self.arguments = arguments
+  /// A node for `line` whose keyword is `keyword` (a range of `line`).
+  init(line: [UInt8], keyword: Range<Int>, flags: [[UInt8]] = []) {
+    self.storage = line
+    self.lineLength = line.count
+    self.keywordSpan = keyword
     self.flags = flags
+  }
+
+  /// A node from separate values, for tests and generated nodes.
+  init(value: [UInt8], arguments: [[UInt8]] = [], flags: [[UInt8]] = [], isJSON: Bool = false) {
+    self.init(line: value, keyword: 0..<value.count, flags: flags)
     self.isJSON = isJSON
-    self.original = original
+    for argument in arguments { appendArgument(argument) }
+  }
+
+  /// The keyword as written (not lower-cased).
+  var value: [UInt8] { Array(storage[keywordSpan]) }
+  /// The logical line: continuation characters removed and lines joined.
+  var original: [UInt8] { Array(storage[0..<lineLength]) }
+  /// The argument values, in order (BuildKit's `Next` chain).
+  var arguments: [[UInt8]] { argumentSpans.map { Array(storage[$0]) } }
+
+  /// The keyword's bytes without copying.
+  var keywordBytes: ArraySlice<UInt8> { storage[keywordSpan] }
+  /// One argument's bytes without copying.
+  func argumentBytes(_ index: Int) -> ArraySlice<UInt8> { storage[argumentSpans[index]] }
+
+  /// Adds an argument that is a slice of the logical line.
+  mutating func appendArgument(lineRange: Range<Int>) {
+    argumentSpans.append(lineRange)
+  }
+
+  /// Adds an argument whose bytes are not in the line.
+  mutating func appendArgument(_ bytes: some Collection<UInt8>) {
+    let start = storage.count
+    storage.append(contentsOf: bytes)
+    argumentSpans.append(start..<storage.count)
   }
 
   /// The instruction an `ONBUILD` registers, if any.
