@@ -3,7 +3,8 @@ import Foundation
 
 /// Which Dockerfile to read: a positional `FILE`, or `-f/--file` as `docker build` spells it.
 struct DockerfileOptions: ParsableArguments {
-  @Argument(help: "The Dockerfile to read ('-' reads standard input).")
+  @Argument(
+    help: ArgumentHelp("The Dockerfile to read ('-' reads standard input).", valueName: "file"))
   var path: String?
 
   @Option(

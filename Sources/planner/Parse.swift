@@ -21,7 +21,7 @@ extension PlannerCommand {
 
     @OptionGroup var input: DockerfileOptions
 
-    @Option(help: "Output format: json or buildkit-dump.")
+    @Option(help: "The report: json (planner's model) or buildkit-dump (BuildKit's AST dump).")
     var format: Format = .json
 
     @Flag(help: "Print no report, only diagnostics (BuildKit's parser and instruction rules).")

@@ -193,3 +193,44 @@ struct DockerfileParserTests {
     }
   }
 }
+
+@Suite("Go-compatible decoding")
+struct GoCompatibilityTests {
+  @Test(arguments: [
+    ("[\"a\", \"b\"]", GoJSONArray.Outcome.strings([Array("a".utf8), Array("b".utf8)])),
+    ("  [ ]  ", .strings([])),
+    ("[\"a\"] tail", .invalid),
+    ("[\"a\", 1]", .notStringArray),
+    ("[\"a\", 1e999]", .invalid),
+    ("[[\"nested\"]]", .notStringArray),
+    ("[{\"k\": [null, true]}]", .notStringArray),
+    ("[{\"k\" 1}]", .invalid),
+    ("[\"\\ud83d\\ude00\", \"\\ud800\"]", .strings([Array("😀".utf8), Array("\u{FFFD}".utf8)])),
+    ("[\"tab\there\"]", .invalid),
+    ("[01]", .invalid),
+    ("not json", .invalid),
+  ])
+  func jsonArraysDecodeAsGoDecodesThem(text: String, expected: GoJSONArray.Outcome) {
+    #expect(GoJSONArray.decode(Array(text.utf8)[...]) == expected)
+  }
+
+  @Test func deepNestingIsRejectedWithoutRecursion() {
+    let deep = String(repeating: "[", count: 20_000) + String(repeating: "]", count: 20_000)
+    #expect(GoJSONArray.decode(Array(deep.utf8)[...]) == .invalid)
+  }
+
+  @Test(arguments: [
+    (Int64(0), "0s"), (1_500_000, "1.5ms"), (30_000_000_000, "30s"), (90_000_000_000, "1m30s"),
+    (3_600_000_000_000, "1h0m0s"), (1_000, "1µs"), (-2_500_000_000, "-2.5s"),
+  ])
+  func durationsPrintAsGoPrintsThem(nanoseconds: Int64, expected: String) {
+    #expect(GoDuration.string(nanoseconds: nanoseconds) == expected)
+  }
+
+  @Test func quotingMatchesStrconvQuote() {
+    var out: [UInt8] = []
+    GoText.quote(
+      [0x61, 0x22, 0x5C, 0x0A, 0x01, 0x7F, 0xFF, 0xE2, 0x98, 0x83, 0xC2, 0x85], into: &out)
+    #expect(String(decoding: out, as: UTF8.self) == #""a\"\\\n\x01\x7f\xff☃\u0085""#)
+  }
+}

@@ -65,37 +65,21 @@ enum GoJSONArray {
           let atTopArray = depth == 1 && stack[0] == .array
           let b = bytes[index]
           switch b {
-          case UInt8(ascii: "["):
+          case UInt8(ascii: "["), UInt8(ascii: "{"):
             if atTopArray { topLevelNonString = true }
+            let isArray = b == UInt8(ascii: "[")
             index += 1
-            stack.append(.array)
+            stack.append(isArray ? .array : .object)
             if stack.count > GoJSONArray.maxDepth { return false }
             GoJSONArray.skipWhitespace(bytes, &index)
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-              index += 1
-              stack.removeLast()
-              expectValue = false
-            }
-            continue
-          case UInt8(ascii: "{"):
-            if atTopArray { topLevelNonString = true }
-            index += 1
-            stack.append(.object)
-            if stack.count > GoJSONArray.maxDepth { return false }
-            GoJSONArray.skipWhitespace(bytes, &index)
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            if index < bytes.count, bytes[index] == UInt8(ascii: isArray ? "]" : "}") {
               index += 1
               stack.removeLast()
               expectValue = false
               continue
             }
-            // An object member starts with a string key.
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\""),
-              scanString(keep: false) != nil
-            else { return false }
-            GoJSONArray.skipWhitespace(bytes, &index)
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
-            index += 1
+            // An object member starts with a key and a colon.
+            if !isArray, !scanMemberKey() { return false }
             continue
           case UInt8(ascii: "\""):
             guard let value = scanString(keep: atTopArray) else { return false }
@@ -134,18 +118,23 @@ enum GoJSONArray {
           stack.removeLast()
         case (.object, UInt8(ascii: ",")):
           index += 1
-          GoJSONArray.skipWhitespace(bytes, &index)
-          guard index < bytes.count, bytes[index] == UInt8(ascii: "\""),
-            scanString(keep: false) != nil
-          else { return false }
-          GoJSONArray.skipWhitespace(bytes, &index)
-          guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
-          index += 1
+          guard scanMemberKey() else { return false }
           expectValue = true
         default:
           return false
         }
       }
+    }
+
+    /// `"key":` with the white space around it; false when malformed.
+    private mutating func scanMemberKey() -> Bool {
+      GoJSONArray.skipWhitespace(bytes, &index)
+      guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), scanString(keep: false) != nil
+      else { return false }
+      GoJSONArray.skipWhitespace(bytes, &index)
+      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
+      index += 1
+      return true
     }
 
     private mutating func scanLiteral(_ word: String) -> Bool {

@@ -296,6 +296,18 @@ enum LineParsers {
       b > 0x20 && b < 0x7F && b != UInt8(ascii: "'") && b != UInt8(ascii: "\"") && b != escapeToken
     }
     var pos = rest.lowerBound
+    // Steps over the escape character at `pos` and the rune it escapes. A lone escape character
+    // at the very end is dropped and ends the word: then it returns false.
+    func skipEscapedRune(_ width: Int) -> Bool {
+      if pos + width == end {
+        flush(&words, upTo: pos)
+        return false
+      }
+      pos += width
+      if line[pos] >= 0x80 { hasNonASCII = true }
+      pos += GoText.decodeRune(line[..<end], at: pos).width
+      return true
+    }
     while pos < end {
       if phase != .spaces {
         while pos < end, isPlain(line[pos]) { pos += 1 }
@@ -328,14 +340,7 @@ enum LineParsers {
           phase = .quote
         }
         if ch == UInt32(escapeToken) {
-          if pos + width == end {
-            // A lone escape character at the end is dropped.
-            flush(&words, upTo: pos)
-            return words
-          }
-          pos += width
-          if line[pos] >= 0x80 { hasNonASCII = true }
-          pos += GoText.decodeRune(line[..<end], at: pos).width
+          guard skipEscapedRune(width) else { return words }
           continue
         }
         pos += width
@@ -343,13 +348,7 @@ enum LineParsers {
         if byte >= 0x80 { hasNonASCII = true }
         if ch == UInt32(quote) { phase = .word }
         if ch == UInt32(escapeToken), quote != UInt8(ascii: "'") {
-          if pos + width == end {
-            flush(&words, upTo: pos)
-            return words
-          }
-          pos += width
-          if line[pos] >= 0x80 { hasNonASCII = true }
-          pos += GoText.decodeRune(line[..<end], at: pos).width
+          guard skipEscapedRune(width) else { return words }
           continue
         }
         pos += width
