@@ -7,7 +7,7 @@ FUZZ_DIR := .build/fuzz
 FUZZ_SECONDS ?= 300
 DEMO := Examples/node-app
 
-.PHONY: build test lint format demo install ci fuzz fuzz-build bench release clean
+.PHONY: build test lint format demo install ci fuzz fuzz-build bench release clean examples
 
 build:
 	$(SWIFT) build
@@ -60,3 +60,10 @@ bench: release
 
 clean:
 	rm -rf .build
+
+# Regenerate the checked-in outputs of every example; review the diff before committing.
+examples: build
+	@for dir in Examples/*/; do \
+		$(BIN) parse --format buildkit-dump $$dir/Dockerfile > $$dir/parse.dump; \
+		(cd $$dir && ../../$(BIN) parse Dockerfile) > $$dir/parse.json; \
+	done

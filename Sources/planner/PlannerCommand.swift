@@ -5,6 +5,7 @@ struct PlannerCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "planner",
     abstract: "Plan Dockerfiles around the layer cache, measured on the repository's own history.",
+    version: "0.1.0",
     subcommands: [Parse.self]
   )
 }

@@ -139,7 +139,7 @@ struct ParserConformanceTests {
     for (warning, want) in zip(tree.warnings, warnings) {
       #expect(warning.range.start.line == want["line"] as? Int)
       let short = try #require(want["short"] as? String)
-      #expect(warning.message.lowercased() == short.lowercased())
+      #expect(warning.message == short)
     }
   }
 

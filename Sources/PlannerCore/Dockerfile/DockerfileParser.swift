@@ -128,7 +128,7 @@ extension DockerfileParser {
           let text = String(decoding: logical, as: UTF8.self)
           warnings.append(
             Diagnostic(
-              .warning, "empty continuation line found in: \(text)", file: file,
+              .warning, "Empty continuation line found in: \(text)", file: file,
               range: .lines(currentLine, currentLine)))
         }
 
