@@ -11,6 +11,9 @@ import Testing
 /// - lower-case keywords give the same dump;
 /// - a comment line inserted inside a continuation gives the same dump, one more end line;
 /// - a `# syntax=` directive prepended gives the same dump, every line one further down;
+/// - `# escape=\`` with every continuation backslash turned into a backtick gives the same dump,
+///   for files whose only backslashes are continuations and that have no backtick;
+/// - a heredoc RUN appended adds exactly `(run "<<EOF")`, and its body is read verbatim;
 /// - the layout renders the file back byte for byte.
 @Suite("Parser metamorphic relations")
 struct MetamorphicParserTests {
@@ -43,6 +46,21 @@ struct MetamorphicParserTests {
 
   static func parse(_ bytes: [UInt8]) -> SyntaxTree? {
     try? DockerfileParser().parse(bytes).get()
+  }
+
+  /// The file with each continuation backslash (a `\\` followed only by blanks before the line
+  /// end) replaced by a backtick; nil when the file has any other backslash.
+  static func backtickContinuations(_ source: [UInt8]) -> [UInt8]? {
+    var out = source
+    for (index, byte) in source.enumerated() where byte == UInt8(ascii: "\\") {
+      var next = index + 1
+      while next < source.count, source[next] == 0x20 || source[next] == 0x09 { next += 1 }
+      guard next == source.count || source[next] == 0x0A || source[next] == 0x0D,
+        index == 0 || source[index - 1] != UInt8(ascii: "\\")
+      else { return nil }
+      out[index] = UInt8(ascii: "`")
+    }
+    return out
   }
 
   static func lines(_ tree: SyntaxTree) -> [[Int]] {
@@ -102,6 +120,27 @@ struct MetamorphicParserTests {
       #expect(directedTree.dump() == dump, "a syntax directive changes the dump: \(name)")
       #expect(
         Self.lines(directedTree) == Self.lines(tree).map { $0.map { $0 + 1 } }, "lines: \(name)")
+    }
+
+    // The backtick escape character, where the file's backslashes are all continuations.
+    if tree.directives.isEmpty, !source.contains(UInt8(ascii: "`")),
+      let backticked = Self.backtickContinuations(source)
+    {
+      let escaped = Array("# escape=`\n".utf8) + backticked
+      let escapedTree = try #require(Self.parse(escaped), "backtick variant rejected: \(name)")
+      #expect(escapedTree.dump() == dump, "the backtick escape changes the dump: \(name)")
+    }
+
+    // A heredoc RUN appended at the end.
+    let body = "echo 'from a heredoc' \\\n# not a comment here\n"
+    var appended = source
+    if let last = appended.last, last != 0x0A { appended.append(0x0A) }
+    appended += Array("RUN <<EOF\n\(body)EOF\n".utf8)
+    let endsInContinuation =
+      source.last(where: { ![0x0A, 0x0D, 0x20, 0x09].contains($0) }) == tree.escapeToken
+    if !endsInContinuation, let appendedTree = Self.parse(appended) {
+      #expect(appendedTree.dump() == dump + Array("(run \"<<EOF\")\n".utf8), "heredoc: \(name)")
+      #expect(appendedTree.instructions.last?.heredocs.first?.content == Array(body.utf8))
     }
 
     // The typed model never traps and the JSON model is produced.
