@@ -451,3 +451,26 @@ private struct SplitMix {
     return z ^ (z >> 31)
   }
 }
+
+@Suite("Shell lexer limits")
+struct ShellLexerLimitTests {
+  @Test func aPatternTooCostlyToMatchIsAnErrorNotAHang() {
+    let value = String(repeating: "a", count: 2_000)
+    let pattern = String(repeating: "*a", count: 500) + "b"
+    let environment = ShellVariables([("A", value)])
+    var lexer = ShellLexer()
+    lexer.patternStepBudget = 100_000
+    for word in ["${A##\(pattern)}", "${A//\(pattern)/x}", "${A/\(pattern)/x}"] {
+      #expect(throws: ShellLexError.self, "\(word.prefix(12))") {
+        _ = try lexer.processWord(Array(word.utf8), environment: environment)
+      }
+    }
+    // `%%` reverses the pattern, which then fails on its first rune: cheap, no error.
+    #expect(throws: Never.self) {
+      _ = try lexer.processWord(Array("${A%%\(pattern)}".utf8), environment: environment)
+    }
+    // A pattern of ordinary size still matches within the budget.
+    let small = try? lexer.processWord(Array("${A##*a}".utf8), environment: environment)
+    #expect(small?.value == [])
+  }
+}

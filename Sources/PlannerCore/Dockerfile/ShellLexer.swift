@@ -29,6 +29,10 @@ struct ShellLexer {
   var rawQuotes = false
   var rawEscapes = false
   var skipUnsetEnv = false
+  /// Matching steps one `${…#…}`, `%` or `/` substitution may take before planner gives up on it
+  /// with an error. Go's matcher is also linear in text × pattern, but a Dockerfile can make that
+  /// product huge (a 60 kB value against a 40 kB pattern); BuildKit would grind through it.
+  var patternStepBudget = 5_000_000
   var skipProcessQuotes = false
 
   /// How deeply `${…}` operands may nest before the lexer gives up. Each level costs about 2 KiB
@@ -250,6 +254,7 @@ private struct ShellWordProcessor<Environment: ShellEnvironment> {
   let rawQuotes: Bool
   let skipUnsetEnv: Bool
   let skipProcessQuotes: Bool
+  let patternStepBudget: Int
   let environment: Environment
   let collectWords: Bool
   let capture: Bool
@@ -270,6 +275,7 @@ private struct ShellWordProcessor<Environment: ShellEnvironment> {
     rawQuotes = lexer.rawQuotes
     rawEscapes = lexer.rawEscapes
     skipUnsetEnv = lexer.skipUnsetEnv
+    patternStepBudget = lexer.patternStepBudget
     skipProcessQuotes = lexer.skipProcessQuotes
     self.environment = environment
     self.collectWords = collectWords
@@ -650,9 +656,11 @@ private struct ShellWordProcessor<Environment: ShellEnvironment> {
         pattern.removeFirst()
       }
       if modifier == Ch.percent {
-        return try ShellPattern.trimSuffix(pattern: pattern, value: value ?? [], greedy: greedy)
+        return try ShellPattern.trimSuffix(
+          pattern: pattern, value: value ?? [], greedy: greedy, budget: patternStepBudget)
       }
-      return try ShellPattern.trimPrefix(pattern: pattern, value: value ?? [], greedy: greedy)
+      return try ShellPattern.trimPrefix(
+        pattern: pattern, value: value ?? [], greedy: greedy, budget: patternStepBudget)
     default:
       throw Self.unsupported(second.map { [first, $0] } ?? [first])
     }
@@ -679,12 +687,16 @@ private struct ShellWordProcessor<Environment: ShellEnvironment> {
       let slash = UInt8(ascii: "/")
       return Self.unsetText(name, [slash] + pattern + [slash] + replacement)
     }
-    var matcher = try ShellPattern.compile(pattern, greedy: true)
+    var matcher = try ShellPattern.compile(pattern, greedy: true, budget: patternStepBudget)
     let text = DecodedText(value ?? [])
     if all {
-      return matcher.replaceAll(in: text, template: replacement)
+      let replaced = matcher.replaceAll(in: text, template: replacement)
+      try matcher.checkBudget()
+      return replaced
     }
-    guard let (start, end) = matcher.firstMatch(in: text.runes, from: 0, anchored: false) else {
+    let found = matcher.firstMatch(in: text.runes, from: 0, anchored: false)
+    try matcher.checkBudget()
+    guard let (start, end) = found else {
       return text.bytes
     }
     return Array(text.bytes[..<text.offsets[start]]) + replacement
@@ -758,21 +770,28 @@ private struct ShellPattern {
 
   let tokens: [Token]
   let greedy: Bool
+  /// Matching steps left (`ShellLexer.patternStepBudget`); past it the match gives up.
+  private var remainingSteps: Int
+  private let budget: Int
   private var marks: [Int]
   private var stamp = 0
   private var current: [Thread] = []
   private var following: [Thread] = []
   private var stack: [Int] = []
 
-  init(tokens: [Token], greedy: Bool) {
+  init(tokens: [Token], greedy: Bool, budget: Int) {
     self.tokens = tokens
     self.greedy = greedy
+    self.budget = budget
+    self.remainingSteps = budget
     marks = Array(repeating: -1, count: 2 * tokens.count + 1)
   }
 
   /// `convertShellPatternToRegex`. A `\` before `}` or `/` is dropped; `\*`, `\?` and `\\` are
   /// literal; any other escape (including a trailing `\`) is an error.
-  static func compile(_ pattern: [UInt8], greedy: Bool) throws(LexFailure) -> ShellPattern {
+  static func compile(_ pattern: [UInt8], greedy: Bool, budget: Int) throws(LexFailure)
+    -> ShellPattern
+  {
     var reader = RuneReader(pattern)
     var tokens: [Token] = []
     while true {
@@ -799,16 +818,27 @@ private struct ShellPattern {
         tokens.append(.literal(UInt32(rune)))
       }
     }
-    return ShellPattern(tokens: tokens, greedy: greedy)
+    return ShellPattern(tokens: tokens, greedy: greedy, budget: budget)
+  }
+
+  /// Throws when a match gave up because it ran out of steps.
+  func checkBudget() throws(LexFailure) {
+    if remainingSteps < 0 {
+      throw LexFailure(
+        bytes: Array(
+          "pattern too complex: more than \(budget) matching steps (planner's limit)".utf8))
+    }
   }
 
   /// `trimPrefix`: removes the leftmost anchored match.
-  static func trimPrefix(pattern: [UInt8], value: [UInt8], greedy: Bool) throws(LexFailure)
-    -> [UInt8]
+  static func trimPrefix(pattern: [UInt8], value: [UInt8], greedy: Bool, budget: Int)
+    throws(LexFailure) -> [UInt8]
   {
-    var matcher = try compile(pattern, greedy: greedy)
+    var matcher = try compile(pattern, greedy: greedy, budget: budget)
     let text = DecodedText(value)
-    guard let (_, end) = matcher.firstMatch(in: text.runes, from: 0, anchored: true) else {
+    let found = matcher.firstMatch(in: text.runes, from: 0, anchored: true)
+    try matcher.checkBudget()
+    guard let (_, end) = found else {
       return value
     }
     return Array(value[text.offsets[end]...])
@@ -816,8 +846,8 @@ private struct ShellPattern {
 
   /// `trimSuffix`: reverses the pattern (keeping escape pairs in order) and the value rune by
   /// rune, trims a prefix and reverses back, so the value comes back normalised.
-  static func trimSuffix(pattern: [UInt8], value: [UInt8], greedy: Bool) throws(LexFailure)
-    -> [UInt8]
+  static func trimSuffix(pattern: [UInt8], value: [UInt8], greedy: Bool, budget: Int)
+    throws(LexFailure) -> [UInt8]
   {
     let patternRunes = DecodedText(pattern).runes
     var reversed = [UInt32](repeating: 0, count: patternRunes.count)
@@ -838,11 +868,13 @@ private struct ShellPattern {
     var reversedPattern: [UInt8] = []
     for rune in reversed { GoText.appendRune(rune, to: &reversedPattern) }
 
-    var matcher = try compile(reversedPattern, greedy: greedy)
+    var matcher = try compile(reversedPattern, greedy: greedy, budget: budget)
     let valueRunes = DecodedText(value).runes
     let reversedValue = Array(valueRunes.reversed())
     var kept = valueRunes.count
-    if let (_, end) = matcher.firstMatch(in: reversedValue, from: 0, anchored: true) {
+    let found = matcher.firstMatch(in: reversedValue, from: 0, anchored: true)
+    try matcher.checkBudget()
+    if let (_, end) = found {
       kept -= end
     }
     var out: [UInt8] = []
@@ -1025,6 +1057,8 @@ private struct ShellPattern {
         }
       }
       if !hasRune { break }
+      remainingSteps -= current.count + 1
+      if remainingSteps < 0 { return nil }
       position += 1
       swap(&current, &following)
       currentStamp = nextStamp
