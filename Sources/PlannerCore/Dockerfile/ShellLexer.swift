@@ -48,6 +48,9 @@ struct ShellLexer {
   func processWord(
     _ word: [UInt8], environment: some ShellEnvironment
   ) throws(ShellLexError) -> ShellWord {
+    if isPlain(word, allowingAngleBrackets: true) {
+      return ShellWord(value: word, usedNames: [], unsetNames: [])
+    }
     var processor = ShellWordProcessor(
       lexer: self, source: word, environment: environment, collectWords: false, capture: true)
     let (value, _) = try processor.run()
@@ -59,9 +62,28 @@ struct ShellLexer {
   func processWords(
     _ word: [UInt8], environment: some ShellEnvironment
   ) throws(ShellLexError) -> [[UInt8]] {
+    if isPlain(word, allowingAngleBrackets: false) {
+      return word.split(whereSeparator: { $0 == 0x20 || (0x09...0x0D).contains($0) }).map(
+        Array.init)
+    }
     var processor = ShellWordProcessor(
       lexer: self, source: word, environment: environment, collectWords: true, capture: false)
     return try processor.run().words
+  }
+
+  /// Whether the lexer would return `word` unchanged (and split it only on ASCII white space):
+  /// ASCII with no `$`, quote or escape character, and no `<` when `<<` could glue words.
+  /// Most words are like this, and this check is far cheaper than lexing them.
+  private func isPlain(_ word: [UInt8], allowingAngleBrackets: Bool) -> Bool {
+    for byte in word {
+      if byte >= 0x80 || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "'")
+        || byte == UInt8(ascii: "\"") || byte == escapeToken
+        || (!allowingAngleBrackets && byte == UInt8(ascii: "<"))
+      {
+        return false
+      }
+    }
+    return true
   }
 }
 
