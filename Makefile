@@ -64,6 +64,9 @@ clean:
 # Regenerate the checked-in outputs of every example; review the diff before committing.
 examples: build
 	@for dir in Examples/*/; do \
-		$(BIN) parse --format buildkit-dump $$dir/Dockerfile > $$dir/parse.dump; \
-		(cd $$dir && ../../$(BIN) parse Dockerfile) > $$dir/parse.json; \
+		name=$$(basename $$dir); [ -f $$dir/Dockerfile ] || continue; \
+		mkdir -p Examples/expected/$$name; \
+		$(BIN) parse --format buildkit-dump $$dir/Dockerfile > Examples/expected/$$name/parse.dump; \
+		(cd $$dir && ../../$(BIN) parse Dockerfile) > Examples/expected/$$name/parse.json; \
+		(cd $$dir && ../../$(BIN) context --by-step) > Examples/expected/$$name/context.txt; \
 	done

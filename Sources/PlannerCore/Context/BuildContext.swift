@@ -1,0 +1,94 @@
+/// The files of a build context that BuildKit receives: every file under the context folder that
+/// the ignore file does not exclude, as `/`-separated paths relative to the context root.
+///
+/// Paths are kept sorted by their bytes, so the files under any directory form one contiguous
+/// range: a directory lookup is a binary search, not a scan.
+struct BuildContext: Hashable, Sendable {
+  /// The files, sorted by their UTF-8 bytes.
+  let files: [String]
+  private let keys: [[UInt8]]
+
+  /// The context made of `paths` (files, relative to the context root) less what `ignore`
+  /// excludes. Paths are cleaned (`./a` is `a`); `.` and paths that leave the root are dropped.
+  init(paths: some Sequence<String>, ignore: IgnoreMatcher? = nil) {
+    var kept: [[UInt8]] = []
+    for path in paths {
+      let cleaned = BuildContext.relative(path)
+      if cleaned.isEmpty { continue }
+      if let ignore, ignore.isExcluded(cleaned) { continue }
+      kept.append(Array(cleaned.utf8))
+    }
+    kept.sort { $0.lexicographicallyPrecedes($1) }
+    var unique: [[UInt8]] = []
+    unique.reserveCapacity(kept.count)
+    for key in kept where unique.last != key { unique.append(key) }
+    keys = unique
+    files = unique.map { String(decoding: $0, as: UTF8.self) }
+  }
+
+  /// A path as BuildKit resolves a COPY source or bind mount: relative to the context root,
+  /// `..` clamped at the root, leading and trailing `/` ignored. The root itself is `""`.
+  static func relative(_ path: String) -> String {
+    var parts: [Substring] = []
+    for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+      switch part {
+      case ".": continue
+      case "..": if !parts.isEmpty { parts.removeLast() }
+      default: parts.append(part)
+      }
+    }
+    return parts.joined(separator: "/")
+  }
+
+  /// The index range of the files under `directory` (`""` is the root).
+  func rangeOfFiles(under directory: String) -> Range<Int> {
+    if directory.isEmpty { return 0..<keys.count }
+    let prefix = Array(directory.utf8) + [UInt8(ascii: "/")]
+    let start = lowerBound(prefix)
+    var end = prefix
+    end[end.count - 1] = UInt8(ascii: "/") + 1  // the first key after every "directory/…"
+    return start..<lowerBound(end)
+  }
+
+  /// The files under `directory`.
+  func files(under directory: String) -> ArraySlice<String> {
+    files[rangeOfFiles(under: directory)]
+  }
+
+  /// Whether `path` is a file of the context.
+  func containsFile(_ path: String) -> Bool {
+    let key = Array(path.utf8)
+    let index = lowerBound(key)
+    return index < keys.count && keys[index] == key
+  }
+
+  /// Whether `path` is a directory of the context (holds at least one file).
+  func containsDirectory(_ path: String) -> Bool {
+    path.isEmpty ? !keys.isEmpty : !rangeOfFiles(under: path).isEmpty
+  }
+
+  /// The entries directly inside `directory`: names, and whether each is a directory.
+  func entries(of directory: String) -> [(name: String, isDirectory: Bool)] {
+    let range = rangeOfFiles(under: directory)
+    let skip = directory.isEmpty ? 0 : directory.utf8.count + 1
+    var entries: [(name: String, isDirectory: Bool)] = []
+    for index in range {
+      let rest = keys[index].dropFirst(skip)
+      let slash = rest.firstIndex(of: UInt8(ascii: "/"))
+      let name = String(decoding: rest[..<(slash ?? rest.endIndex)], as: UTF8.self)
+      if let last = entries.last, last.name == name { continue }
+      entries.append((name, slash != nil))
+    }
+    return entries
+  }
+
+  private func lowerBound(_ key: [UInt8]) -> Int {
+    var low = 0
+    var high = keys.count
+    while low < high {
+      let middle = (low + high) / 2
+      if keys[middle].lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle }
+    }
+    return low
+  }
+}

@@ -1,0 +1,94 @@
+/// What `planner context` prints: the context's files after the ignore rules, and which step
+/// reads which of them.
+struct ContextReport: Encodable {
+  /// The context folder as the user gave it.
+  var context: String
+  /// The ignore file that applied, relative to the working folder; nil when there is none.
+  var ignoreFile: String?
+  /// Every file of the context, sorted by bytes.
+  var paths: [String]
+  /// Every step that reads the context, in file order.
+  var steps: [ContextRead]
+  /// Context files that no step reads.
+  var unread: [String]
+
+  init(context: String, ignoreFile: String?, buildContext: BuildContext, steps: [ContextRead]) {
+    self.context = context
+    self.ignoreFile = ignoreFile
+    self.paths = buildContext.files
+    self.steps = steps
+    var read: Set<String> = []
+    for step in steps { read.formUnion(step.paths) }
+    self.unread = buildContext.files.filter { !read.contains($0) }
+  }
+
+  /// One path a line; with `byStep`, the paths under each reading step, then the unread ones.
+  func text(file: String, byStep: Bool) -> String {
+    guard byStep else { return paths.map { $0 + "\n" }.joined() }
+    var out = ""
+    for step in steps {
+      let stage = step.stageName.map { " (stage \($0))" } ?? " (stage \(step.stage))"
+      out += "\(file):\(step.range.start.line): \(step.instruction)\(stage)\n"
+      for path in step.paths { out += "  \(path)\n" }
+      if step.paths.isEmpty { out += "  (nothing)\n" }
+    }
+    out += "read by no step:\n"
+    for path in unread { out += "  \(path)\n" }
+    if unread.isEmpty { out += "  (nothing)\n" }
+    return out
+  }
+}
+
+extension Planner {
+  /// The output format of reports that have a text and a JSON form.
+  package enum TextOrJSON: String, CaseIterable, Sendable {
+    case text, json
+  }
+
+  /// `planner context`: the context's files after the ignore rules, optionally by step.
+  ///
+  /// - Parameters:
+  ///   - dockerfile: the Dockerfile's bytes and its display name.
+  ///   - contextName: the context folder as the user gave it.
+  ///   - paths: the context's files, relative to the context folder.
+  ///   - ignore: the ignore file's display name and bytes, when one applies.
+  package static func context(
+    dockerfile: [UInt8], file: String, contextName: String, paths: [String],
+    ignore: (name: String, text: [UInt8])?, byStep: Bool, format: TextOrJSON
+  ) -> Outcome {
+    var diagnostics: [Diagnostic] = []
+    var matcher: IgnoreMatcher?
+    if let ignore {
+      do {
+        matcher = try IgnoreMatcher(patterns: IgnoreFile.patterns(from: ignore.text))
+      } catch {
+        let position = SourcePosition(line: 1, column: 1)
+        diagnostics.append(
+          Diagnostic(
+            .error, "invalid pattern: \(error)", file: ignore.name,
+            range: SourceRange(start: position, end: position)))
+        return Outcome(report: [], diagnostics: diagnostics)
+      }
+    }
+    let buildContext = BuildContext(paths: paths, ignore: matcher)
+    var steps: [ContextRead] = []
+    switch DockerfileParser(file: file).parse(dockerfile) {
+    case .failure(let failure):
+      diagnostics.append(failure.diagnostic)
+    case .success(let tree):
+      let (model, modelDiagnostics) = Dockerfile.build(from: tree, file: file)
+      diagnostics += tree.warnings + modelDiagnostics.filter { $0.severity == .error }
+      let (reads, readDiagnostics) = ContextReads.analyze(model, context: buildContext, file: file)
+      steps = reads
+      diagnostics += readDiagnostics
+    }
+    let report = ContextReport(
+      context: contextName, ignoreFile: ignore?.name, buildContext: buildContext, steps: steps)
+    switch format {
+    case .text:
+      return Outcome(
+        report: Array(report.text(file: file, byStep: byStep).utf8), diagnostics: diagnostics)
+    case .json: return Outcome(report: JSONOutput.encode(report), diagnostics: diagnostics)
+    }
+  }
+}

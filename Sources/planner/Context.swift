@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import PlannerCore
+
+extension PlannerCommand {
+  /// Lists the build context as BuildKit receives it, and which step reads which file.
+  struct Context: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "List the build context after .dockerignore, and which step reads which file.",
+      discussion: """
+        The ignore file is <Dockerfile>.dockerignore next to the Dockerfile when it exists, \
+        otherwise .dockerignore at the context root, never both, as BuildKit chooses it.
+        """)
+
+    @OptionGroup var input: DockerfileOptions
+
+    @Option(
+      name: .customLong("context"),
+      help: ArgumentHelp("The build context folder.", valueName: "dir"))
+    var contextFolder: String = "."
+
+    @Option(
+      name: .customLong("paths-from"),
+      help: ArgumentHelp(
+        "Read the context's files from this newline-separated list ('-' for standard input) "
+          + "instead of walking the folder; the ignore file is still read from the folder.",
+        valueName: "list"))
+    var pathsFrom: String?
+
+    @Flag(name: .customLong("by-step"), help: "Group the files by the step that reads them.")
+    var byStep = false
+
+    @Option(help: "Output format: text or json.")
+    var format: ReportFormat = .text
+
+    func run() throws {
+      let dockerfile: [UInt8]
+      let paths: [String]
+      do {
+        dockerfile = try input.read()
+        paths = try pathsFrom.map(Self.readList) ?? ContextFolder.walk(contextFolder)
+      } catch let error as PlannerError {
+        DiagnosticPrinter.print(error)
+        throw ExitCode.failure
+      }
+      let ignore = ContextFolder.ignoreFile(dockerfile: input.resolvedPath, context: contextFolder)
+      let outcome = Planner.context(
+        dockerfile: dockerfile, file: input.displayName, contextName: contextFolder, paths: paths,
+        ignore: ignore, byStep: byStep, format: format.core)
+      ReportPrinter.write(outcome.report)
+      DiagnosticPrinter.print(outcome.diagnostics)
+      if outcome.hasErrors { throw ExitCode.failure }
+    }
+
+    /// A newline-separated list of paths; empty lines are skipped.
+    static func readList(_ path: String) throws -> [String] {
+      let data: Data
+      if path == "-" {
+        data = FileHandle.standardInput.readDataToEndOfFile()
+      } else {
+        do {
+          data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+          throw PlannerError.unreadableFile(path, reason: error.localizedDescription)
+        }
+      }
+      return String(decoding: data, as: UTF8.self).split(separator: "\n").map {
+        $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+      }.filter { !$0.isEmpty }
+    }
+  }
+}
+
+/// `--format text|json`.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json
+
+  var core: Planner.TextOrJSON { self == .text ? .text : .json }
+}
+
+/// Reading a context folder from disk.
+enum ContextFolder {
+  /// Every file and symbolic link under `folder`, relative to it, `/`-separated. Symbolic links
+  /// are not followed, as BuildKit sends them as links.
+  static func walk(_ folder: String) throws -> [String] {
+    let root = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else {
+      throw PlannerError.unreadableFile(folder, reason: "no such directory")
+    }
+    let keys: [URLResourceKey] = [.isDirectoryKey, .isSymbolicLinkKey]
+    guard
+      let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys)
+    else {
+      throw PlannerError.unreadableFile(folder, reason: "cannot list the directory")
+    }
+    let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
+    var paths: [String] = []
+    for case let url as URL in enumerator {
+      let values = try? url.resourceValues(forKeys: Set(keys))
+      if values?.isDirectory == true, values?.isSymbolicLink != true { continue }
+      let path = url.standardizedFileURL.path
+      guard path.hasPrefix(prefix) else { continue }
+      paths.append(String(path.dropFirst(prefix.count)))
+    }
+    return paths
+  }
+
+  /// The ignore file BuildKit uses, with its display name and bytes; nil when there is none.
+  static func ignoreFile(dockerfile: String, context: String) -> (name: String, text: [UInt8])? {
+    // Names as the user wrote them, so that reports hold no absolute paths.
+    let contextIgnore =
+      context == "."
+      ? ".dockerignore" : (context.hasSuffix("/") ? context : context + "/") + ".dockerignore"
+    let candidates = [dockerfile == "-" ? nil : dockerfile + ".dockerignore", contextIgnore]
+    for case let candidate? in candidates {
+      if let data = FileManager.default.contents(atPath: candidate) {
+        return (candidate, Array(data))
+      }
+    }
+    return nil
+  }
+}

@@ -1,0 +1,88 @@
+import Testing
+
+@testable import PlannerCore
+
+@Suite("COPY and ADD source selection")
+struct SourceSelectionTests {
+  static let context = BuildContext(paths: [
+    "Dockerfile", ".dockerignore", "package.json", "package-lock.json", "README.md",
+    "src/index.js", "src/lib/util.js", "src/lib/deep/x.js", "src/app.ts",
+    "docs/guide.md", "docs/api/ref.md", "a b/c d.txt", "x/y/z.go", "x/w.go",
+  ])
+
+  func files(_ source: String, parents: Bool = false, excludes: [String] = []) -> [String]? {
+    guard
+      case .files(let files) = SourceSelection.select(
+        source, in: Self.context, parents: parents, excludes: excludes)
+    else { return nil }
+    return files
+  }
+
+  @Test func aLiteralFileReadsItself() {
+    #expect(files("package.json") == ["package.json"])
+    #expect(files("./package.json") == ["package.json"])
+    #expect(files("/package.json") == ["package.json"])
+  }
+
+  @Test func dotDotIsClampedAtTheRoot() {
+    #expect(files("../../package.json") == ["package.json"])
+    #expect(files("src/../package.json") == ["package.json"])
+  }
+
+  @Test func aDirectoryReadsEverythingUnderIt() {
+    #expect(files("src") == ["src/app.ts", "src/index.js", "src/lib/deep/x.js", "src/lib/util.js"])
+    #expect(files("src/") == files("src"))
+    #expect(files(".")?.count == Self.context.files.count)
+  }
+
+  @Test func starStaysInsideOneComponent() {
+    #expect(files("*.json") == ["package-lock.json", "package.json"])
+    #expect(files("src/*.js") == ["src/index.js"])
+    #expect(files("*/*.js") == ["src/index.js"])
+  }
+
+  @Test func doubleStarIsJustAStarInAPlainCopy() {
+    #expect(files("**/*.js") == files("*/*.js"))
+    #expect(files("src/**/*.js") == ["src/lib/util.js"])
+  }
+
+  @Test func aWildcardMatchingADirectoryReadsItsContents() {
+    #expect(files("s?c") == files("src"))
+    #expect(files("[dx]*") == ["docs/api/ref.md", "docs/guide.md", "x/w.go", "x/y/z.go"])
+  }
+
+  @Test func aWildcardWithNoMatchReadsNothingAndAMissingLiteralIsAnError() {
+    #expect(files("*.rb") == [])
+    #expect(SourceSelection.select("missing.txt", in: Self.context) == .notFound("/missing.txt"))
+  }
+
+  @Test func namesWithSpacesWork() {
+    #expect(files("a b/c d.txt") == ["a b/c d.txt"])
+    #expect(files("a b") == ["a b/c d.txt"])
+  }
+
+  @Test func parentsUseIgnoreFileSemanticsWhereDoubleStarRecurses() {
+    #expect(
+      files("src/**/*.js", parents: true) == [
+        "src/index.js", "src/lib/deep/x.js", "src/lib/util.js",
+      ])
+    #expect(files("./x/./y/*.go", parents: true) == ["x/y/z.go"])
+  }
+
+  @Test func excludesAreRelativeToTheCopiedSource() {
+    #expect(files("src", excludes: ["lib"]) == ["src/app.ts", "src/index.js"])
+    #expect(files("src", excludes: ["**/*.js"]) == ["src/app.ts"])
+    #expect(files(".", excludes: ["*.md", "docs"])?.contains("README.md") == false)
+    #expect(files(".", excludes: ["*.md", "docs"])?.contains("docs/guide.md") == false)
+  }
+
+  @Test func theContextDropsIgnoredFilesAndKeepsExceptions() throws {
+    let ignore = try IgnoreMatcher(
+      patterns: IgnoreFile.patterns(from: Array("docs\n!docs/guide.md\n*.md\n".utf8)))
+    let context = BuildContext(paths: Self.context.files, ignore: ignore)
+    #expect(!context.containsFile("README.md"))
+    #expect(!context.containsFile("docs/api/ref.md"))
+    // The exception re-includes it, and `*.md` does not cross `/`, so it stays.
+    #expect(context.containsFile("docs/guide.md"))
+  }
+}
