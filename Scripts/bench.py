@@ -8,6 +8,11 @@ measured in the same run; nothing here passes or fails on an absolute time.
   parse, dump, write), in MB/s and as a ratio to `wc -l` on the same file.
 - check: `planner parse --check` (the parser plus the typed instruction model), end to end.
 - random: 1 MiB of random bytes, parsed or rejected (target under 100 ms).
+- history: `planner history --commits 10000` on a generated repository (10,000 commits over a
+  20,000-file tree) divided by the time of the same `git log` command (target <= 1.3), and
+  planner's peak memory for 1k, 10k and 100k commits (it must not grow with N beyond the
+  model's own size). `BENCH_SKIP_100K=1` skips the 100k-commit repository (about a minute to
+  generate).
 """
 import os
 import subprocess
@@ -18,13 +23,47 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def best_of(runs, argv):
+def best_of(runs, argv, cwd=None):
     best = float("inf")
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, cwd=cwd)
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def peak_rss_mb(argv, cwd=None):
+    """Peak resident memory of one run of argv, in MiB, measured by a fresh child process."""
+    probe = ("import resource, subprocess, sys; "
+             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", probe] + argv, cwd=cwd, capture_output=True, text=True, check=True)
+    return int(out.stdout.strip()) / 1024
+
+
+def history_bench(planner, work):
+    generator = os.path.join(HERE, "gen-history-repo.py")
+    sizes = [1000, 10000] + ([] if os.environ.get("BENCH_SKIP_100K") else [100000])
+    repos = {}
+    for commits in sizes:
+        repo = os.path.join(work, f"repo{commits}")
+        subprocess.run([sys.executable, generator, "--commits", str(commits), "--files", "20000", repo],
+                       check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(repo, "Dockerfile"), "w") as out:
+            out.write("FROM scratch\nCOPY . /app/\n")
+        repos[commits] = repo
+    repo = repos[10000]
+    args = [planner, "history", "--commits", "10000", "--format", "json"]
+    log_args = ["git", "log", "--first-parent", "--diff-merges=first-parent", "--no-renames", "--no-follow",
+                "--root", "--raw", "--no-abbrev", "-z", "--no-color", "--no-show-signature",
+                "--encoding=UTF-8", "--format=%x1e%H%x1f%P%x1f%at%x1f%s", "--max-count=10000", "--"]
+    planner_time = best_of(3, args, cwd=repo)
+    git_time = best_of(3, log_args, cwd=repo)
+    print(f"history: planner history --commits 10000 {planner_time:.3f} s; the same git log {git_time:.3f} s; "
+          f"ratio {planner_time / git_time:.2f} (target <= 1.3)")
+    for commits, path in sorted(repos.items()):
+        rss = peak_rss_mb([planner, "history", "--commits", str(commits), "--format", "json"], cwd=path)
+        print(f"  peak memory at {commits} commits: {rss:.1f} MiB")
 
 
 def main():
@@ -53,6 +92,8 @@ def main():
         random_time = best_of(5, [planner, "parse", "--format", "buildkit-dump", noise])
         print(f"random: 1 MiB of random bytes parsed or rejected in {random_time * 1000:.0f} ms "
               f"(target < 100 ms)")
+
+        history_bench(os.path.abspath(planner), work)
 
 
 if __name__ == "__main__":

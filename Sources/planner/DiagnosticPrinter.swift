@@ -24,3 +24,11 @@ enum ReportPrinter {
     write(Array(text.utf8))
   }
 }
+
+extension DiagnosticPrinter {
+  /// A problem with git or the history: a warning planner goes on after, or an error.
+  static func print(_ problem: PlannerHistoryError) {
+    let severity = problem.isWarning ? "warning" : "error"
+    FileHandle.standardError.write(Data(("planner: \(severity): \(problem.description)\n").utf8))
+  }
+}

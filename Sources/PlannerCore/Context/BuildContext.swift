@@ -12,10 +12,11 @@ struct BuildContext: Hashable, Sendable {
   /// excludes. Paths are cleaned (`./a` is `a`); `.` and paths that leave the root are dropped.
   init(paths: some Sequence<String>, ignore: IgnoreMatcher? = nil) {
     var kept: [[UInt8]] = []
+    var filter = ignore.map { ContextFilter($0) }
     for path in paths {
       let cleaned = BuildContext.relative(path)
       if cleaned.isEmpty { continue }
-      if let ignore, ignore.isExcluded(cleaned) { continue }
+      if let decided = filter?.sends(cleaned), !decided { continue }
       kept.append(Array(cleaned.utf8))
     }
     kept.sort { $0.lexicographicallyPrecedes($1) }
@@ -90,5 +91,41 @@ struct BuildContext: Hashable, Sendable {
       if keys[middle].lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle }
     }
     return low
+  }
+}
+
+/// Whether BuildKit sends a file, decided the way its file walker (fsutil) decides it: each
+/// directory on the way down is matched with its parent's result, an excluded directory is
+/// skipped unless an exception could re-include something below it, and the file is matched
+/// last. This differs from matching the whole path at once in a few cases with exceptions
+/// (`docs`, `!docs/a`, `docs` sends `docs/a`), and BuildKit's walk is what reaches the builder.
+struct ContextFilter {
+  let matcher: IgnoreMatcher
+  /// Per directory: the walk's decision, and whether the walker skips the directory.
+  private var directories: [String: (decision: IgnoreMatcher.Decision, skipped: Bool)] = [:]
+
+  init(_ matcher: IgnoreMatcher) {
+    self.matcher = matcher
+  }
+
+  /// Whether the file at `path` (relative to the context root, cleaned) is sent.
+  mutating func sends(_ path: String) -> Bool {
+    let components = path.split(separator: "/")
+    var parent: IgnoreMatcher.Decision?
+    var directory = ""
+    for component in components.dropLast() {
+      directory = directory.isEmpty ? String(component) : directory + "/" + component
+      if let known = directories[directory] {
+        if known.skipped { return false }
+        parent = known.decision
+        continue
+      }
+      let decision = matcher.decide(directory, parent: parent)
+      let skipped = decision.isExcluded && !matcher.mayReincludeBelow(directory)
+      directories[directory] = (decision, skipped)
+      if skipped { return false }
+      parent = decision
+    }
+    return !matcher.decide(path, parent: parent).isExcluded
   }
 }

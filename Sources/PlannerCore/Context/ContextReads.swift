@@ -27,6 +27,65 @@ enum ContextReads {
   ) {
     var reads: [ContextRead] = []
     var diagnostics: [Diagnostic] = []
+    for step in ContextSteps.find(in: dockerfile) {
+      var paths: Set<String> = []
+      var resolved: [String] = []
+      for source in step.sources {
+        guard let value = source.value else {
+          diagnostics.append(
+            Diagnostic(
+              .warning,
+              "'\(source.raw)' is not known statically; planner assumes the step reads the whole context",
+              file: file, range: step.range))
+          resolved.append(source.raw)
+          paths.formUnion(context.files)
+          continue
+        }
+        resolved.append(BuildContext.relative(value))
+        switch SourceSelection.select(
+          value, in: context, parents: step.parents, excludes: step.excludes)
+        {
+        case .files(let files): paths.formUnion(files)
+        case .notFound(let path):
+          diagnostics.append(
+            Diagnostic(
+              .error,
+              "'\(path)' is not in the build context: BuildKit fails this step ('\(path)': not found)",
+              file: file, range: step.range))
+        case .badPattern(let message):
+          diagnostics.append(Diagnostic(.error, message, file: file, range: step.range))
+        }
+      }
+      reads.append(
+        ContextRead(
+          stage: step.stage, stageName: step.stageName, range: step.range,
+          instruction: step.instruction,
+          sources: resolved, paths: paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }))
+    }
+    return (reads, diagnostics)
+  }
+}
+
+/// The steps of a Dockerfile that read the build context, with their sources as written and as
+/// resolved: shared by `planner context` (which lists the files) and `planner history` (which
+/// tests changed paths).
+enum ContextSteps {
+  struct Step: Sendable {
+    var stage: Int
+    var stageName: String?
+    var range: SourceRange
+    /// The instruction's first line, as written.
+    var instruction: String
+    /// Each source's statically expanded value (nil when unknown) and its text as written.
+    var sources: [(value: String?, raw: String)]
+    var parents: Bool
+    var excludes: [String]
+  }
+
+  /// COPY and ADD without `--from` (ADD downloads and git sources left out), and RUN bind mounts
+  /// of the context, in file order. ONBUILD triggers run in other builds and are not included.
+  static func find(in dockerfile: Dockerfile) -> [Step] {
+    var steps: [Step] = []
     for stage in dockerfile.stages {
       for instruction in stage.instructions {
         var sources: [(value: String?, raw: String)] = []
@@ -44,6 +103,7 @@ enum ContextReads {
         case .run(let run):
           for mount in run.mounts {
             guard let options = mount.options else {
+              // Values not known statically: a bind mount of the context unless it says otherwise.
               if mount.fields.contains(where: { $0.key == "type" && $0.value?.raw != "bind" }) {
                 continue
               }
@@ -60,42 +120,16 @@ enum ContextReads {
           continue
         }
         guard !sources.isEmpty else { continue }
-        var paths: Set<String> = []
-        var resolved: [String] = []
-        for source in sources {
-          guard let value = source.value else {
-            diagnostics.append(
-              Diagnostic(
-                .warning,
-                "'\(source.raw)' is not known statically; planner assumes the step reads the whole context",
-                file: file, range: instruction.range))
-            resolved.append(source.raw)
-            paths.formUnion(context.files)
-            continue
-          }
-          resolved.append(BuildContext.relative(value))
-          switch SourceSelection.select(value, in: context, parents: parents, excludes: excludes) {
-          case .files(let files): paths.formUnion(files)
-          case .notFound(let path):
-            diagnostics.append(
-              Diagnostic(
-                .error,
-                "'\(path)' is not in the build context: BuildKit fails this step ('\(path)': not found)",
-                file: file, range: instruction.range))
-          case .badPattern(let message):
-            diagnostics.append(Diagnostic(.error, message, file: file, range: instruction.range))
-          }
-        }
         let firstLine =
           instruction.original.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
-        reads.append(
-          ContextRead(
+        steps.append(
+          Step(
             stage: stage.index, stageName: stage.name, range: instruction.range,
-            instruction: firstLine, sources: resolved,
-            paths: paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }))
+            instruction: firstLine,
+            sources: sources, parents: parents, excludes: excludes))
       }
     }
-    return (reads, diagnostics)
+    return steps
   }
 
   /// ADD sources that are downloads or git repositories, not context files.

@@ -34,6 +34,8 @@
 struct IgnoreMatcher: Sendable {
   /// The active patterns in file order (empty ones dropped), each compiled once.
   private let patterns: [Pattern]
+  /// The patterns' compiled data.
+  private let tables: Tables
   /// Whether any pattern is an exception (`!…`), patternmatcher's `Exclusions()`.
   let hasExceptions: Bool
   /// The literal part of every exception, for fsutil's decision not to enter an excluded
@@ -47,6 +49,7 @@ struct IgnoreMatcher: Sendable {
   ///   compile, and `.unsupported` (see the type's documentation).
   init(patterns texts: [String]) throws(IgnorePatternError) {
     var compiled: [Pattern] = []
+    var tables = Tables()
     var prefixes: [[UInt8]]? = []
     for text in texts {
       var bytes = GoText.trimSpace(Array(text.utf8))
@@ -61,7 +64,7 @@ struct IgnoreMatcher: Sendable {
       if Self.filepathMatch(pattern: bytes[...], name: [UInt8(ascii: ".")][...]) == nil {
         throw .syntaxError(pattern: String(decoding: bytes, as: UTF8.self))
       }
-      let pattern = try Pattern(bytes, isException: isException)
+      let pattern = try Pattern(bytes, isException: isException, tables: &tables)
       if isException, let known = prefixes {
         let literal = Self.withoutTrailingGlob(bytes)
         prefixes = literal.contains(where: Self.isWalkPatternCharacter) ? nil : known + [literal]
@@ -69,6 +72,7 @@ struct IgnoreMatcher: Sendable {
       compiled.append(pattern)
     }
     patterns = compiled
+    self.tables = tables
     hasExceptions = compiled.contains(where: \.isException)
     exceptionPrefixes = prefixes
   }
@@ -81,16 +85,20 @@ struct IgnoreMatcher: Sendable {
   func isExcluded(_ path: String) -> Bool {
     let cleaned = Self.clean(Array(path.utf8))
     if cleaned == [UInt8(ascii: ".")] { return false }
-    return cleaned.withUnsafeBufferPointer { text in
-      var excluded = false
-      for pattern in patterns {
-        // An exception only matters once the path is excluded, a pattern only while it is not.
-        guard pattern.isException == excluded else { continue }
-        if pattern.matches(text) || pattern.matchesParent(of: text) {
-          excluded = !pattern.isException
+    return withView(of: cleaned) { text, patterns, view in
+      Self.withParents(of: text) { parents in
+        var excluded = false
+        for pattern in patterns {
+          // An exception only matters once the path is excluded, a pattern only while it is not.
+          guard pattern.isException == excluded else { continue }
+          if pattern.matches(text, in: view)
+            || pattern.matchesParent(of: text, parents: parents, in: view)
+          {
+            excluded = !pattern.isException
+          }
         }
+        return excluded
       }
-      return excluded
     }
   }
 
@@ -99,12 +107,45 @@ struct IgnoreMatcher: Sendable {
   func isExcludedIgnoringParents(_ path: String) -> Bool {
     let cleaned = Self.clean(Array(path.utf8))
     if cleaned == [UInt8(ascii: ".")] { return false }
-    return cleaned.withUnsafeBufferPointer { text in
+    return withView(of: cleaned) { text, patterns, view in
       var excluded = false
-      for pattern in patterns where pattern.isException == excluded && pattern.matches(text) {
-        excluded = !pattern.isException
+      for pattern in patterns where pattern.isException == excluded {
+        if pattern.matches(text, in: view) { excluded = !pattern.isException }
       }
       return excluded
+    }
+  }
+
+  /// Runs `body` with the lengths of the parent directories Go tries for a cleaned path: the
+  /// prefixes of `filepath.Dir(path)` that end at a `/`, and that directory itself (for `a/b/c`:
+  /// 1 and 3, `a` and `a/b`; for `/a/b`: 0 and 2; for `/a`: 0 and 1, `` and `/`). The parent at
+  /// index `i` has `i` slashes.
+  private static func withParents<Result>(
+    of path: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<Int>) -> Result
+  ) -> Result {
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: path.count + 1) { buffer in
+      var count = 0
+      for index in 0..<path.count where path[index] == UInt8(ascii: "/") {
+        buffer[count] = index
+        count += 1
+      }
+      if count == 1 && buffer[0] == 0 && path.count > 1 {
+        buffer[1] = 1  // `/a`: the root `/` is a parent too
+        count = 2
+      }
+      return body(UnsafeBufferPointer(rebasing: buffer[..<count]))
+    }
+  }
+
+  /// Runs `body` with unsafe views of the path, the patterns and their tables.
+  private func withView<Result>(
+    of path: [UInt8],
+    _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<Pattern>, View) -> Result
+  ) -> Result {
+    path.withUnsafeBufferPointer { text in
+      patterns.withUnsafeBufferPointer { patterns in
+        tables.withView { view in body(text, patterns, view) }
+      }
     }
   }
 }
@@ -139,14 +180,19 @@ extension IgnoreMatcher {
       return Decision(isExcluded: false, matched: Array(repeating: false, count: patterns.count))
     }
     let inherited = parent.map(\.matched).flatMap { $0.count == patterns.count ? $0 : nil }
-    return cleaned.withUnsafeBufferPointer { text in
+    return withView(of: cleaned) { text, patterns, view in
       var excluded = false
       var matched = Array(repeating: false, count: patterns.count)
       for (index, pattern) in patterns.enumerated() {
         var hit = inherited?[index] ?? false
         if !hit {
           guard pattern.isException == excluded else { continue }
-          hit = pattern.matches(text) || (inherited == nil && pattern.matchesParent(of: text))
+          hit =
+            pattern.matches(text, in: view)
+            || (inherited == nil
+              && Self.withParents(of: text) {
+                pattern.matchesParent(of: text, parents: $0, in: view)
+              })
         }
         matched[index] = hit
         if hit { excluded = !pattern.isException }
@@ -226,14 +272,14 @@ enum IgnorePatternError: Error, Hashable, Sendable, CustomStringConvertible {
 
 extension IgnoreMatcher {
   /// One pattern, compiled the way patternmatcher classifies it.
-  private struct Pattern: Sendable {
+  fileprivate struct Pattern: Sendable {
     enum Test: Sendable {
-      /// The path equals the pattern.
-      case exact([UInt8])
+      /// The path equals the pattern (a range of the tables' bytes).
+      case exact(Range<Int>)
       /// The path starts with the pattern minus its final `**`.
-      case prefix([UInt8])
+      case prefix(Range<Int>)
       /// The path ends with the pattern minus its leading `**` (or is that minus a `/`).
-      case suffix([UInt8])
+      case suffix(Range<Int>)
       /// The pattern's regular expression matches the path.
       case program(Program)
     }
@@ -241,16 +287,16 @@ extension IgnoreMatcher {
     let isException: Bool
     let test: Test
 
-    init(_ bytes: [UInt8], isException: Bool) throws(IgnorePatternError) {
+    init(_ bytes: [UInt8], isException: Bool, tables: inout Tables) throws(IgnorePatternError) {
       self.isException = isException
       let translation = Translation(String(decoding: bytes, as: UTF8.self))
       switch translation.kind {
-      case .exact: test = .exact(bytes)
-      case .prefix: test = .prefix(Array(bytes.dropLast(2)))
-      case .suffix: test = .suffix(Array(bytes.dropFirst(2)))
+      case .exact: test = .exact(tables.add(bytes: bytes))
+      case .prefix: test = .prefix(tables.add(bytes: bytes.dropLast(2)))
+      case .suffix: test = .suffix(tables.add(bytes: bytes.dropFirst(2)))
       case .regexp:
         do {
-          test = .program(try RegexpParser.program(for: translation.regexp))
+          test = .program(try RegexpParser.program(for: translation.regexp, tables: &tables))
         } catch {
           let source = String(decoding: bytes, as: UTF8.self)
           switch error {
@@ -261,45 +307,65 @@ extension IgnoreMatcher {
       }
     }
 
-    func matches(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
+    func matches(_ path: UnsafeBufferPointer<UInt8>, in view: View) -> Bool {
       switch test {
-      case .exact(let literal):
+      case .exact(let range):
+        let literal = view.bytes(range)
         return path.count == literal.count && Self.equal(path, from: 0, literal)
-      case .prefix(let literal):
+      case .prefix(let range):
+        let literal = view.bytes(range)
         return path.count >= literal.count && Self.equal(path, from: 0, literal)
-      case .suffix(let literal):
-        if path.count >= literal.count
-          && Self.equal(path, from: path.count - literal.count, literal)
+      case .suffix(let range):
+        let literal = view.bytes(range)
+        if path.count >= literal.count, Self.equal(path, from: path.count - literal.count, literal)
         {
           return true
         }
         // `**/foo` also matches `foo`.
         return literal.first == UInt8(ascii: "/") && path.count == literal.count - 1
-          && Self.equal(path, from: 0, literal.dropFirst())
+          && Self.equal(path, from: 0, UnsafeBufferPointer(rebasing: literal.dropFirst()))
       case .program(let program):
-        return program.matches(path)
+        return program.matches(path, in: view)
       }
     }
 
-    /// Whether the pattern matches a parent of the (cleaned) path, trying the prefixes Go gets
-    /// from splitting `filepath.Dir(path)` at each `/` (for `/a/b`: ``, `/a`).
-    func matchesParent(of path: UnsafeBufferPointer<UInt8>) -> Bool {
-      guard let lastSlash = path.lastIndex(of: UInt8(ascii: "/")) else { return false }
-      let parentLength = lastSlash == 0 ? 1 : lastSlash
-      for end in 0..<parentLength where path[end] == UInt8(ascii: "/") {
-        if matches(UnsafeBufferPointer(rebasing: path[..<end])) { return true }
+    /// Whether the pattern matches one of the parents (see `withParents`) of the cleaned path,
+    /// trying only those it could match.
+    func matchesParent(
+      of path: UnsafeBufferPointer<UInt8>, parents: UnsafeBufferPointer<Int>, in view: View
+    ) -> Bool {
+      guard let longest = parents.last else { return false }
+      switch test {
+      case .exact(let range):
+        // Only the parent exactly as long as the pattern can equal it.
+        let literal = view.bytes(range)
+        return literal.count <= longest
+          && (literal.count == longest || path[literal.count] == UInt8(ascii: "/"))
+          && Self.equal(path, from: 0, literal)
+      case .prefix(let range):
+        // Every parent starts like the longest one.
+        let literal = view.bytes(range)
+        return literal.count <= longest && Self.equal(path, from: 0, literal)
+      case .suffix:
+        return parents.contains { matches(UnsafeBufferPointer(rebasing: path[..<$0]), in: view) }
+      case .program(let program):
+        // A program whose matches all have n slashes can only match the parent with n.
+        if let slashes = program.slashCount {
+          return slashes < parents.count
+            && program.matches(UnsafeBufferPointer(rebasing: path[..<parents[slashes]]), in: view)
+        }
+        return parents.contains {
+          program.matches(UnsafeBufferPointer(rebasing: path[..<$0]), in: view)
+        }
       }
-      return matches(UnsafeBufferPointer(rebasing: path[..<parentLength]))
     }
 
     @inline(__always)
     private static func equal(
-      _ path: UnsafeBufferPointer<UInt8>, from start: Int, _ literal: some Sequence<UInt8>
+      _ path: UnsafeBufferPointer<UInt8>, from start: Int, _ literal: UnsafeBufferPointer<UInt8>
     ) -> Bool {
-      var offset = start
-      for byte in literal {
-        if path[offset] != byte { return false }
-        offset += 1
+      for offset in 0..<literal.count where path[start + offset] != literal[offset] {
+        return false
       }
       return true
     }
@@ -395,8 +461,8 @@ extension IgnoreMatcher {
 
     private indirect enum Node {
       case literal(UInt32)
-      case set(ScalarSet)
-      case star(ScalarSet)
+      case set([ClosedRange<UInt32>])
+      case star([ClosedRange<UInt32>])
       case group([Node])
       case optional([Node])
       case beginText, endText, wordBoundary, notWordBoundary
@@ -407,12 +473,14 @@ extension IgnoreMatcher {
 
     private init(_ text: [Unicode.Scalar]) { self.text = text }
 
-    static func program(for regexp: [Unicode.Scalar]) throws(Failure) -> Program {
+    static func program(for regexp: [Unicode.Scalar], tables: inout Tables) throws(Failure)
+      -> Program
+    {
       var parser = RegexpParser(regexp)
       let nodes = try parser.sequence(depth: 0)
       var ops: [Program.Op] = []
-      emit(nodes, into: &ops)
-      return Program(ops: ops)
+      emit(nodes, into: &ops, tables: &tables)
+      return Program(ops: ops, tables: &tables)
     }
 
     private var current: Unicode.Scalar? { index < text.count ? text[index] : nil }
@@ -474,9 +542,9 @@ extension IgnoreMatcher {
     private static func repeated(_ operand: Node, by operator: Unicode.Scalar) throws(Failure)
       -> [Node]
     {
-      let single: ScalarSet?
+      let single: [ClosedRange<UInt32>]?
       switch operand {
-      case .literal(let value): single = ScalarSet([value...value])
+      case .literal(let value): single = [value...value]
       case .set(let set): single = set
       default: single = nil
       }
@@ -518,7 +586,7 @@ extension IgnoreMatcher {
       case "p", "P": throw .unsupported
       default: break
       }
-      if let perl = perlClass() { return [.set(ScalarSet(perl))] }
+      if let perl = perlClass() { return [.set(perl)] }
       return [.literal(try escapedScalar())]
     }
 
@@ -591,7 +659,7 @@ extension IgnoreMatcher {
     }
 
     /// Go's `parseClass`, from the `[`.
-    private mutating func characterClass() throws(Failure) -> ScalarSet {
+    private mutating func characterClass() throws(Failure) -> [ClosedRange<UInt32>] {
       index += 1
       var negated = false
       if current == "^" {
@@ -621,7 +689,7 @@ extension IgnoreMatcher {
         ranges.append(low...high)
       }
       index += 1
-      return ScalarSet(negated ? ScalarSet.complement(of: ranges) : ranges)
+      return negated ? ScalarSet.complement(of: ranges) : ranges
     }
 
     private mutating func classCharacter() throws(Failure) -> UInt32 {
@@ -682,33 +750,32 @@ extension IgnoreMatcher {
 
     /// Flattens the nodes into program operations; an optional group becomes a fork that either
     /// enters the group or jumps past it.
-    private static func emit(_ nodes: [Node], into ops: inout [Program.Op]) {
+    private static func emit(
+      _ nodes: [Node], into ops: inout [Program.Op], tables: inout Tables
+    ) {
       var canExtendLast = false  // whether a literal may join the `.bytes` op before it
       for node in nodes {
         switch node {
         case .literal(let value):
           guard Unicode.Scalar(value) != nil else {
-            ops.append(.scalar(ScalarSet([])))  // a surrogate: Go decodes no text to it
+            ops.append(.scalar(tables.add(set: [])))  // a surrogate: Go decodes no text to it
             canExtendLast = false
             continue
           }
-          if canExtendLast, case .bytes(var literal)? = ops.last {
-            GoText.appendRune(value, to: &literal)
-            ops[ops.count - 1] = .bytes(literal)
+          if canExtendLast, case .bytes(let range)? = ops.last {
+            ops[ops.count - 1] = .bytes(tables.append(value, extending: range))
           } else {
-            var literal: [UInt8] = []
-            GoText.appendRune(value, to: &literal)
-            ops.append(.bytes(literal))
+            ops.append(.bytes(tables.append(value, extending: nil)))
           }
           canExtendLast = true
           continue
-        case .set(let set): ops.append(.scalar(set))
-        case .star(let set): ops.append(.star(set))
-        case .group(let inner): emit(inner, into: &ops)
+        case .set(let ranges): ops.append(.scalar(tables.add(set: ranges)))
+        case .star(let ranges): ops.append(.star(tables.add(set: ranges)))
+        case .group(let inner): emit(inner, into: &ops, tables: &tables)
         case .optional(let inner):
           let fork = ops.count
           ops.append(.either(skipTo: 0))
-          emit(inner, into: &ops)
+          emit(inner, into: &ops, tables: &tables)
           ops[fork] = .either(skipTo: ops.count)
         case .beginText: ops.append(.beginText)
         case .endText: ops.append(.endText)
@@ -724,118 +791,293 @@ extension IgnoreMatcher {
 // MARK: - The program
 
 extension IgnoreMatcher {
-  /// A compiled pattern regular expression: a flat list of operations over the UTF-8 bytes of a
-  /// path, run by a backtracking matcher that remembers the states it has already seen fail, so
-  /// that no pattern costs more than (operations × path length) steps.
+  /// The compiled patterns' literal bytes, character sets and program operations, kept in flat
+  /// arrays that patterns refer to by position, so that matching a path touches no reference
+  /// counts.
+  struct Tables: Sendable {
+    private(set) var bytes: [UInt8] = []
+    private(set) var ranges: [ClosedRange<UInt32>] = []
+    private(set) var sets: [ScalarSet] = []
+    private(set) var ops: [Program.Op] = []
+
+    mutating func add(bytes literal: some Collection<UInt8>) -> Range<Int> {
+      let start = bytes.count
+      bytes += literal
+      return start..<bytes.count
+    }
+
+    /// Adds a scalar to the bytes, extending `range` when it ends the bytes; returns the range.
+    mutating func append(_ scalar: UInt32, extending range: Range<Int>?) -> Range<Int> {
+      let start =
+        range.flatMap { $0.upperBound == bytes.count ? $0.lowerBound : nil } ?? bytes.count
+      GoText.appendRune(scalar, to: &bytes)
+      return start..<bytes.count
+    }
+
+    /// Adds a character set given as ranges in any order; returns its index.
+    mutating func add(set input: [ClosedRange<UInt32>]) -> Int {
+      var set = ScalarSet()
+      let start = ranges.count
+      for range in ScalarSet.normalized(input) {
+        set.addASCII(range)
+        if range.upperBound >= 0x80 {
+          ranges.append(max(range.lowerBound, 0x80)...range.upperBound)
+        }
+      }
+      set.upper = start..<ranges.count
+      set.hasAllUpper = set.upper.count == 1 && ranges[start] == 0x80...0x10FFFF
+      sets.append(set)
+      return sets.count - 1
+    }
+
+    mutating func add(ops program: [Program.Op]) -> Range<Int> {
+      let start = ops.count
+      ops += program
+      return start..<ops.count
+    }
+
+    /// Runs `body` with unsafe views of the tables, valid only during the call.
+    func withView<Result>(_ body: (View) -> Result) -> Result {
+      bytes.withUnsafeBufferPointer { bytes in
+        ranges.withUnsafeBufferPointer { ranges in
+          sets.withUnsafeBufferPointer { sets in
+            ops.withUnsafeBufferPointer { ops in
+              body(View(bytes: bytes, ranges: ranges, sets: sets, ops: ops))
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// The tables during one call.
+  struct View {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let ranges: UnsafeBufferPointer<ClosedRange<UInt32>>
+    let sets: UnsafeBufferPointer<ScalarSet>
+    let ops: UnsafeBufferPointer<Program.Op>
+
+    @inline(__always)
+    func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+      UnsafeBufferPointer(rebasing: bytes[range])
+    }
+  }
+
+  /// A compiled pattern regular expression: a list of operations over the UTF-8 bytes of a path,
+  /// run by a backtracking matcher that remembers the states it has already seen fail, so that
+  /// no pattern costs more than (operations × path length) steps.
   ///
   /// Like Go's `MatchString`, the program succeeds when it reaches its end; the `^…$` that
   /// translation puts around every expression make that a match of the whole path.
   struct Program: Sendable {
     enum Op: Sendable {
-      /// These bytes, in order.
-      case bytes([UInt8])
-      /// One character from the set.
-      case scalar(ScalarSet)
+      /// These bytes (a range of the tables' bytes), in order.
+      case bytes(Range<Int>)
+      /// One character from the set (an index into the tables' sets).
+      case scalar(Int)
       /// Any number of characters from the set.
-      case star(ScalarSet)
-      /// Either the next operation, or the one at `skipTo`.
+      case star(Int)
+      /// Either the next operation, or the one at `skipTo` (counted from the program's start).
       case either(skipTo: Int)
       case beginText, endText
       /// Go's ASCII word boundary (`\b`) and its negation (`\B`).
       case wordBoundary, notWordBoundary
     }
 
-    let ops: [Op]
+    /// The operations, in the tables.
+    private let ops: Range<Int>
+    /// How many `/` every match has, when only literal bytes can match one; then a parent
+    /// directory with another number of `/` need not be tried.
+    let slashCount: Int?
+    /// The bytes every match starts with, and those it ends with, checked before running the
+    /// program.
+    private let leadingBytes: Range<Int>
+    private let trailingBytes: Range<Int>
     /// Whether more than one operation can consume a variable amount of text, so that failures
     /// are worth remembering.
     private let remembersFailures: Bool
 
-    init(ops: [Op]) {
-      self.ops = ops
-      let branching = ops.filter {
-        switch $0 {
-        case .star, .either: return true
-        default: return false
+    init(ops program: [Op], tables: inout Tables) {
+      var branching = 0
+      var slashes: Int? = 0
+      for op in program {
+        switch op {
+        case .bytes(let range):
+          slashes = slashes.map {
+            $0 + tables.bytes[range].count(where: { $0 == UInt8(ascii: "/") })
+          }
+        case .scalar(let set):
+          if tables.sets[set].containsASCII(UInt8(ascii: "/")) { slashes = nil }
+        case .star(let set):
+          branching += 1
+          if tables.sets[set].containsASCII(UInt8(ascii: "/")) { slashes = nil }
+        case .either:
+          branching += 1
+          slashes = nil
+        case .beginText, .endText, .wordBoundary, .notWordBoundary:
+          break
         }
       }
-      remembersFailures = branching.count > 1
+      slashCount = slashes
+      remembersFailures = branching > 1
+      if program.count > 1, case .beginText = program[0], case .bytes(let range) = program[1] {
+        leadingBytes = range
+      } else {
+        leadingBytes = 0..<0
+      }
+      trailingBytes = Self.trailingBytes(of: program)
+      ops = tables.add(ops: program)
     }
 
-    func matches(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-      guard remembersFailures else { return run(from: 0, at: 0, in: text, failed: nil) }
+    /// The bytes just before a final `$`, when no fork can skip past them.
+    private static func trailingBytes(of program: [Op]) -> Range<Int> {
+      guard program.count > 1, case .endText = program[program.count - 1],
+        case .bytes(let range) = program[program.count - 2]
+      else { return 0..<0 }
+      for op in program {
+        if case .either(let skipTo) = op, skipTo > program.count - 2 { return 0..<0 }
+      }
+      return range
+    }
+
+    func matches(_ text: UnsafeBufferPointer<UInt8>, in view: View) -> Bool {
+      let leading = view.bytes(leadingBytes)
+      guard text.count >= leading.count else { return false }
+      for offset in 0..<leading.count where text[offset] != leading[offset] { return false }
+      let trailing = view.bytes(trailingBytes)
+      guard text.count >= trailing.count else { return false }
+      let tail = text.count - trailing.count
+      for offset in 0..<trailing.count where text[tail + offset] != trailing[offset] {
+        return false
+      }
+      let run = Run(ops: UnsafeBufferPointer(rebasing: view.ops[ops]), view: view, text: text)
+      guard remembersFailures else { return run.succeeds(failed: nil) }
       let states = ops.count * (text.count + 1)
       return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: (states + 63) / 64) {
         failed in
         failed.initialize(repeating: 0)
-        return run(from: 0, at: 0, in: text, failed: failed)
+        return run.succeeds(failed: failed)
+      }
+    }
+  }
+
+  /// One run of a program over one text: a backtracking search that keeps its choices on an
+  /// explicit stack rather than the call stack, so that no pattern can exhaust it.
+  ///
+  /// A fork first enters its group and a star first takes nothing; the other way (skipping the
+  /// group, or taking one more character and meeting the star again) is its last, so a choice
+  /// is dropped from the stack when it is taken, and its state (operation, position) marked as
+  /// failed: if the other way succeeds, the run is over anyway. No state is explored twice, so a
+  /// run costs at most about (operations × text length) steps.
+  private struct Run {
+    let ops: UnsafeBufferPointer<Program.Op>
+    let view: View
+    let text: UnsafeBufferPointer<UInt8>
+
+    /// A fork or star met at a position, whose other way has not been tried yet.
+    private struct Choice {
+      var op: Int
+      var position: Int
+    }
+
+    /// Whether the program matches; `failed` remembers the states of forks and stars that have
+    /// failed, when the program has more than one of them.
+    func succeeds(failed: UnsafeMutableBufferPointer<UInt64>?) -> Bool {
+      // Operations only move forward, so a path holds at most one choice per operation.
+      withUnsafeTemporaryAllocation(of: Choice.self, capacity: ops.count) { choices in
+        var depth = 0
+        var index = 0
+        var position = 0
+        while true {
+          if index == ops.count { return true }
+          var isStuck = false
+          switch ops[index] {
+          case .bytes(let range):
+            let literal = view.bytes(range)
+            isStuck = !Self.text(text, at: position, startsWith: literal)
+            position += literal.count
+          case .scalar(let set):
+            let next = view.sets[set].end(ofCharacterAt: position, in: text, view: view)
+            isStuck = next == nil
+            position = next ?? position
+          case .beginText: isStuck = position != 0
+          case .endText: isStuck = position != text.count
+          case .wordBoundary: isStuck = !isWordBoundary(at: position)
+          case .notWordBoundary: isStuck = isWordBoundary(at: position)
+          case .either, .star:
+            if case .star(let set) = ops[index], index + 2 == ops.count,
+              case .endText = ops[index + 1]
+            {
+              // A star just before the final `$` only has to take the rest of the text.
+              return takesAll(view.sets[set], from: position)
+                || backtracks(
+                  choices, &depth, &index, &position, failed)
+            }
+            if let failed, Self.isSet(state(index, position), in: failed) {
+              isStuck = true
+            } else {
+              choices[depth] = Choice(op: index, position: position)
+              depth += 1
+            }
+          }
+          if isStuck {
+            guard backtracks(choices, &depth, &index, &position, failed) else { return false }
+          } else {
+            index += 1
+          }
+        }
       }
     }
 
-    private func run(
-      from start: Int, at startPosition: Int, in text: UnsafeBufferPointer<UInt8>,
-      failed: UnsafeMutableBufferPointer<UInt64>?
+    /// Moves to the other way of the latest choice that has one, marking each choice it drops
+    /// as failed; false when none is left.
+    private func backtracks(
+      _ choices: UnsafeMutableBufferPointer<Choice>, _ depth: inout Int, _ index: inout Int,
+      _ position: inout Int, _ failed: UnsafeMutableBufferPointer<UInt64>?
     ) -> Bool {
-      var index = start
-      var position = startPosition
-      while index < ops.count {
-        switch ops[index] {
-        case .bytes(let literal):
-          guard text.count - position >= literal.count else { return false }
-          for offset in 0..<literal.count where text[position + offset] != literal[offset] {
-            return false
-          }
-          position += literal.count
-        case .scalar(let set):
-          guard let next = set.end(ofCharacterAt: position, in: text) else { return false }
-          position = next
-        case .beginText:
-          guard position == 0 else { return false }
-        case .endText:
-          guard position == text.count else { return false }
-        case .wordBoundary:
-          guard Self.isWordBoundary(at: position, in: text) else { return false }
-        case .notWordBoundary:
-          guard !Self.isWordBoundary(at: position, in: text) else { return false }
+      while depth > 0 {
+        depth -= 1
+        let choice = choices[depth]
+        if let failed { Self.set(state(choice.op, choice.position), in: failed) }
+        switch ops[choice.op] {
         case .either(let skipTo):
-          let state = index * (text.count + 1) + position
-          if let failed, Self.isSet(state, in: failed) { return false }
-          if run(from: index + 1, at: position, in: text, failed: failed)
-            || run(from: skipTo, at: position, in: text, failed: failed)
-          {
+          (index, position) = (skipTo, choice.position)
+          return true
+        case .star(let set):
+          // Take one more character and meet the star again.
+          if let next = view.sets[set].end(ofCharacterAt: choice.position, in: text, view: view) {
+            (index, position) = (choice.op, next)
             return true
           }
-          if let failed { Self.set(state, in: failed) }
-          return false
-        case .star(let set):
-          // A star just before the final `$` only has to take the rest of the text.
-          if index + 2 == ops.count, case .endText = ops[index + 1] {
-            var end = position
-            while end < text.count, let next = set.end(ofCharacterAt: end, in: text) { end = next }
-            return end == text.count
-          }
-          let state = index * (text.count + 1) + position
-          if let failed, Self.isSet(state, in: failed) { return false }
-          var firstByte: UInt8? = nil
-          if index + 1 < ops.count, case .bytes(let literal) = ops[index + 1] {
-            firstByte = literal.first
-          }
-          var end = position
-          while true {
-            if firstByte == nil || (end < text.count && text[end] == firstByte),
-              run(from: index + 1, at: end, in: text, failed: failed)
-            {
-              return true
-            }
-            guard let next = set.end(ofCharacterAt: end, in: text) else { break }
-            end = next
-          }
-          if let failed { Self.set(state, in: failed) }
-          return false
+        default:
+          break
         }
-        index += 1
+      }
+      return false
+    }
+
+    private func takesAll(_ set: ScalarSet, from start: Int) -> Bool {
+      var end = start
+      while end < text.count, let next = set.end(ofCharacterAt: end, in: text, view: view) {
+        end = next
+      }
+      return end == text.count
+    }
+
+    @inline(__always)
+    private static func text(
+      _ text: UnsafeBufferPointer<UInt8>, at position: Int,
+      startsWith literal: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
+      guard text.count - position >= literal.count else { return false }
+      for offset in 0..<literal.count where text[position + offset] != literal[offset] {
+        return false
       }
       return true
     }
+
+    @inline(__always)
+    private func state(_ op: Int, _ position: Int) -> Int { op * (text.count + 1) + position }
 
     @inline(__always)
     private static func isSet(_ state: Int, in bits: UnsafeMutableBufferPointer<UInt64>) -> Bool {
@@ -847,9 +1089,7 @@ extension IgnoreMatcher {
       bits[state >> 6] |= 1 << UInt64(state & 63)
     }
 
-    private static func isWordBoundary(at position: Int, in text: UnsafeBufferPointer<UInt8>)
-      -> Bool
-    {
+    private func isWordBoundary(at position: Int) -> Bool {
       func isWordByte(_ index: Int) -> Bool {
         guard index >= 0, index < text.count else { return false }
         switch text[index] {
@@ -863,59 +1103,59 @@ extension IgnoreMatcher {
       return isWordByte(position - 1) != isWordByte(position)
     }
   }
-}
 
-extension IgnoreMatcher {
-  /// A set of Unicode scalars, with a bitmap for ASCII and sorted ranges above it.
+  /// A set of Unicode scalars: a bitmap for ASCII, and sorted ranges above it in the tables.
   struct ScalarSet: Sendable {
     private var asciiLow: UInt64 = 0
     private var asciiHigh: UInt64 = 0
-    private var upper: [ClosedRange<UInt32>] = []
-    /// Whether `upper` is every scalar above ASCII, so non-ASCII text need not be decoded.
-    private var hasAllUpper = false
+    /// The ranges above ASCII, in the tables.
+    fileprivate var upper: Range<Int> = 0..<0
+    /// Whether `upper` is every scalar above ASCII, so that non-ASCII text need not be decoded.
+    fileprivate var hasAllUpper = false
 
-    static let anyButNewline = ScalarSet(complement(of: [0x0A...0x0A]))
+    /// Every scalar but a newline, Go's `.`.
+    static let anyButNewline = complement(of: [0x0A...0x0A])
 
-    init(_ ranges: [ClosedRange<UInt32>]) {
-      for range in Self.normalized(ranges) {
-        for value in range.lowerBound..<max(range.lowerBound, min(range.upperBound + 1, 0x80)) {
-          if value < 64 {
-            asciiLow |= 1 << UInt64(value)
-          } else {
-            asciiHigh |= 1 << UInt64(value - 64)
-          }
+    fileprivate mutating func addASCII(_ range: ClosedRange<UInt32>) {
+      guard range.lowerBound < 0x80 else { return }
+      for value in range.lowerBound...min(range.upperBound, 0x7F) {
+        if value < 64 {
+          asciiLow |= 1 << UInt64(value)
+        } else {
+          asciiHigh |= 1 << UInt64(value - 64)
         }
-        if range.upperBound >= 0x80 { upper.append(max(range.lowerBound, 0x80)...range.upperBound) }
       }
-      hasAllUpper = upper.first.map { $0.lowerBound == 0x80 && $0.upperBound >= 0x10FFFF } ?? false
     }
 
-    func contains(_ value: UInt32) -> Bool {
-      if value < 64 { return asciiLow & (1 << UInt64(value)) != 0 }
-      if value < 128 { return asciiHigh & (1 << UInt64(value - 64)) != 0 }
-      if hasAllUpper { return true }
-      var low = 0
-      var high = upper.count
-      while low < high {
-        let middle = (low + high) / 2
-        if upper[middle].upperBound < value {
-          low = middle + 1
-        } else {
-          high = middle
-        }
-      }
-      return low < upper.count && upper[low].contains(value)
+    @inline(__always)
+    func containsASCII(_ byte: UInt8) -> Bool {
+      byte < 64 ? asciiLow & (1 << UInt64(byte)) != 0 : asciiHigh & (1 << UInt64(byte - 64)) != 0
     }
 
     /// The position after the character at `position` if it is in the set, else nil. Text that
     /// is not valid UTF-8 decodes like Go's, one U+FFFD per bad byte.
     @inline(__always)
-    func end(ofCharacterAt position: Int, in text: UnsafeBufferPointer<UInt8>) -> Int? {
+    func end(ofCharacterAt position: Int, in text: UnsafeBufferPointer<UInt8>, view: View) -> Int? {
       guard position < text.count else { return nil }
       let byte = text[position]
-      if byte < 0x80 { return contains(UInt32(byte)) ? position + 1 : nil }
+      if byte < 0x80 { return containsASCII(byte) ? position + 1 : nil }
       let (rune, width) = GoText.decodeRune(text, at: position)
-      return hasAllUpper || contains(rune) ? position + width : nil
+      return hasAllUpper || containsUpper(rune, view: view) ? position + width : nil
+    }
+
+    private func containsUpper(_ value: UInt32, view: View) -> Bool {
+      let ranges = UnsafeBufferPointer(rebasing: view.ranges[upper])
+      var low = 0
+      var high = ranges.count
+      while low < high {
+        let middle = (low + high) / 2
+        if ranges[middle].upperBound < value {
+          low = middle + 1
+        } else {
+          high = middle
+        }
+      }
+      return low < ranges.count && ranges[low].contains(value)
     }
 
     /// Sorted, merged ranges.
@@ -1124,10 +1364,35 @@ extension IgnoreMatcher {
     String(decoding: clean(Array(path.utf8)), as: UTF8.self)
   }
 
+  /// Whether `clean` would return the (non-empty) path unchanged, the common case, which then
+  /// costs no copy.
+  private static func isClean(_ path: [UInt8]) -> Bool {
+    let slash = UInt8(ascii: "/")
+    let dot = UInt8(ascii: ".")
+    if path == [slash] || path == [dot] { return true }
+    if path.last == slash { return false }
+    let isRooted = path[0] == slash
+    var start = isRooted ? 1 : 0
+    var onlyParents = !isRooted  // a relative path may start with `..` elements
+    while start <= path.count {
+      let end = path[start...].firstIndex(of: slash) ?? path.count
+      switch end - start {
+      case 0: return false
+      case 1 where path[start] == dot: return false
+      case 2 where path[start] == dot && path[start + 1] == dot:
+        if !onlyParents { return false }
+      default: onlyParents = false
+      }
+      start = end + 1
+    }
+    return true
+  }
+
   static func clean(_ path: [UInt8]) -> [UInt8] {
     let slash = UInt8(ascii: "/")
     let dot = UInt8(ascii: ".")
     if path.isEmpty { return [dot] }
+    if isClean(path) { return path }
     let isRooted = path[0] == slash
     var out: [UInt8] = []
     out.reserveCapacity(path.count)

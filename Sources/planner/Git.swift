@@ -1,0 +1,494 @@
+import Foundation
+import PlannerCore
+
+/// Something that went wrong, or that the user should know, while reading the repository's
+/// history: one plain sentence each. The warnings (`isWarning`) do not stop planner.
+enum PlannerHistoryError: Error, CustomStringConvertible {
+  /// No executable named `git` on `PATH`.
+  case gitMissing
+  /// git could not be started although it was found.
+  case launchFailed(String, reason: String)
+  /// The folder is not inside a git repository; `detail` is git's own message.
+  case notARepository(String, detail: String)
+  /// The repository has no commit yet.
+  case emptyRepository(String)
+  /// Fewer commits than asked for; a warning, planner goes on with those.
+  case shortHistory(found: Int, requested: Int, isShallow: Bool)
+  /// The oldest commit of a shallow clone, whose changes git cannot show; a warning, planner
+  /// leaves the commit out.
+  case shallowBoundary(commit: String)
+  /// A file's blob could not be read, typically a partial clone that could not fetch it;
+  /// `reason` is git's message. A warning.
+  case blobMissing(path: String, commit: String, reason: String)
+  /// The file did not exist at that commit; a warning, the caller goes on without it.
+  case fileAbsent(path: String, commit: String)
+  /// git printed a history planner could not fully read.
+  case malformedOutput(Diagnostic)
+  /// git exited with a failure: the command, the exit status and the start of its stderr.
+  case gitFailed(arguments: [String], status: Int32, stderr: String)
+
+  /// Whether planner goes on after reporting it.
+  var isWarning: Bool {
+    switch self {
+    case .shortHistory, .shallowBoundary, .blobMissing, .fileAbsent: true
+    case .malformedOutput(let diagnostic): diagnostic.severity != .error
+    case .gitMissing, .launchFailed, .notARepository, .emptyRepository, .gitFailed: false
+    }
+  }
+
+  var description: String {
+    switch self {
+    case .gitMissing:
+      "git is not installed or not on PATH; install git, or pass a recorded history with "
+        + "--history-file"
+    case .launchFailed(let path, let reason):
+      "cannot run '\(path)': \(reason)"
+    case .notARepository(let path, let detail):
+      "'\(quoted(path))' is not in a git repository (\(detail))"
+    case .emptyRepository(let path):
+      "the repository at '\(quoted(path))' has no commits yet, so there is no history to learn from"
+    case .shortHistory(let found, let requested, true):
+      "the history has only \(found) \(found == 1 ? "commit" : "commits") (shallow clone?), "
+        + "fewer than the \(requested) asked for; run 'git fetch --unshallow' to read more"
+    case .shortHistory(let found, let requested, false):
+      "the history has only \(found) \(found == 1 ? "commit" : "commits"), fewer than the "
+        + "\(requested) asked for; planner uses all of them"
+    case .shallowBoundary(let commit):
+      "commit \(commit.prefix(12)) is where this shallow clone's history stops, so what it "
+        + "changed is unknown; planner leaves it out"
+    case .blobMissing(let path, let commit, let reason):
+      "cannot read '\(quoted(path))' at commit \(commit.prefix(12)) (\(reason)); planner goes "
+        + "on without that version"
+    case .fileAbsent(let path, let commit):
+      "'\(quoted(path))' did not exist at commit \(commit.prefix(12)); planner goes on without it"
+    case .malformedOutput(let diagnostic):
+      "git printed a history planner could not fully read: \(diagnostic.description)"
+    case .gitFailed(let arguments, let status, let stderr):
+      "'git \(arguments.joined(separator: " "))' failed with exit status \(status)"
+        + (stderr.isEmpty ? "" : ": \(stderr)")
+    }
+  }
+
+  /// `text` with control characters escaped, so a path holding a newline stays on one line.
+  private func quoted(_ text: String) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\n": result += "\\n"
+      case "\t": result += "\\t"
+      case "\\": result += "\\\\"
+      case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+        result += "\\u{\(String(scalar.value, radix: 16))}"
+      default: result.unicodeScalars.append(scalar)
+      }
+    }
+    return result
+  }
+}
+
+/// A file's content as one `git cat-file --batch` request found it.
+enum BlobLookup: Hashable, Sendable {
+  case found(Data)
+  /// Nothing at that path in that commit: the file did not exist yet, or the path is a folder.
+  case absent
+  /// The path names a blob git could not read, typically one a partial clone could not fetch;
+  /// `reason` is git's message.
+  case missing(reason: String)
+
+  var data: Data? {
+    if case .found(let data) = self { data } else { nil }
+  }
+}
+
+/// A git repository on disk, read by running `git` with argument arrays (never a shell), one
+/// streaming process per question.
+struct GitRepository {
+  /// Bytes read from git's output at a time.
+  static let chunkSize = 65_536
+
+  /// Any folder inside the working tree (or a bare repository).
+  let directory: URL
+
+  init(at directory: URL) {
+    self.directory = directory
+  }
+
+  /// Streams the last `commits` (at least 1) first-parent commits, newest first, to `handler`
+  /// in batches as git prints them, from one `git log` process (`GitLogParser.logArguments`).
+  /// Returns the warnings: a history shorter than asked for, a shallow clone's boundary commit
+  /// (left out), unreadable records. When git fails midway, `handler` has already seen the
+  /// commits before the failure.
+  @discardableResult
+  func log(
+    commits: Int, paths: [String]? = nil, handler: ([Commit]) -> Void
+  ) throws(PlannerHistoryError) -> [PlannerHistoryError] {
+    let requested = max(1, commits)
+    let probe = try capture(["rev-parse", "--is-inside-work-tree", "--is-shallow-repository"])
+    guard probe.status == 0 else {
+      throw .notARepository(directory.path, detail: probe.stderr)
+    }
+    let isShallow = probe.output.split(separator: "\n").last == "true"
+
+    var warnings: [PlannerHistoryError] = []
+    var found = 0
+
+    // In a shallow clone a commit without parents is (almost always) where the clone stops:
+    // git shows it as adding every file, which would count as a change to every path.
+    func deliver(_ batch: [Commit]) {
+      found += batch.count
+      var kept = batch
+      if isShallow {
+        for commit in batch where commit.parents.isEmpty {
+          warnings.append(.shallowBoundary(commit: commit.id))
+        }
+        kept.removeAll { $0.parents.isEmpty }
+      }
+      if !kept.isEmpty { handler(kept) }
+    }
+
+    let arguments = GitLogParser.logArguments(commits: requested, paths: paths)
+    let process = try GitProcess(arguments: arguments, in: directory)
+    var parser = GitLogParser(file: "git log")
+    let readFailure = process.readOutput { chunk in deliver(parser.feed(chunk)) }
+    let (last, diagnostics) = parser.finish()
+    deliver(last)
+    let exit = process.wait()
+    guard exit.status == 0, readFailure == nil else {
+      // `git log` fails in a repository without commits; say so rather than quote git.
+      if found == 0, try capture(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).status != 0
+      {
+        throw .emptyRepository(directory.path)
+      }
+      throw .gitFailed(
+        arguments: arguments, status: exit.status, stderr: readFailure ?? exit.stderr)
+    }
+    // Counted from the log itself rather than with a separate `git rev-list --count`.
+    if found < requested {
+      warnings.insert(
+        .shortHistory(found: found, requested: requested, isShallow: isShallow), at: 0)
+    }
+    for diagnostic in diagnostics {
+      if diagnostic.severity == .error { throw .malformedOutput(diagnostic) }
+      warnings.append(.malformedOutput(diagnostic))
+    }
+    return warnings
+  }
+
+  /// The folder relative to the repository's root (`""` at the root), `/`-separated.
+  func prefix() throws(PlannerHistoryError) -> String {
+    let result = try capture(["rev-parse", "--show-prefix"])
+    guard result.status == 0 else { throw .notARepository(directory.path, detail: result.stderr) }
+    var prefix = result.output.trimmingCharacters(in: .newlines)
+    if prefix.hasSuffix("/") { prefix.removeLast() }
+    return prefix
+  }
+
+  /// The content of each `<commit>:<path>`, nil where the file did not exist at that commit or
+  /// its blob is missing from a partial clone; see `lookUpBlobs` to tell the two apart.
+  func catFileBatch(
+    _ requests: [(commit: String, path: String)]
+  ) throws(PlannerHistoryError) -> [Data?] {
+    try lookUpBlobs(requests).map(\.data)
+  }
+
+  /// The content of each `<commit>:<path>`, in order, from one `git cat-file --batch` process.
+  ///
+  /// A partial clone fetches a blob it lacks when asked for it; when that fails, git 2.39's
+  /// `cat-file` stops altogether. planner then records that request as missing, with git's
+  /// message, and starts a new process for the rest: each unreadable blob costs one process, and
+  /// the others are still read. Throws only when the folder is not a repository.
+  func lookUpBlobs(
+    _ requests: [(commit: String, path: String)]
+  ) throws(PlannerHistoryError) -> [BlobLookup] {
+    guard !requests.isEmpty else { return [] }
+    let probe = try capture(["rev-parse", "--is-inside-work-tree"])
+    guard probe.status == 0 else {
+      throw .notARepository(directory.path, detail: probe.stderr)
+    }
+    var results = [BlobLookup?](repeating: nil, count: requests.count)
+    // A NUL cannot be sent, and git has no such path; the rest are sent in order.
+    var pending = requests.indices.filter {
+      !requests[$0].commit.utf8.contains(0) && !requests[$0].path.utf8.contains(0)
+    }[...]
+    while !pending.isEmpty {
+      let names = pending.map { Array("\(requests[$0].commit):\(requests[$0].path)".utf8) }
+      let outcome = try catFile(names)
+      for (offset, lookup) in outcome.lookups.enumerated() {
+        results[pending[pending.startIndex + offset]] = lookup
+      }
+      pending = pending.dropFirst(outcome.lookups.count)
+      guard let failed = pending.first else { break }
+      // git stopped at `failed`.
+      let reason =
+        outcome.failure.isEmpty
+        ? "git cat-file ended with exit status \(outcome.status)" : outcome.failure
+      results[failed] = .missing(reason: reason)
+      pending = pending.dropFirst()
+    }
+    return results.map { $0 ?? .absent }
+  }
+
+  /// The warning each lookup deserves: an absent file or a missing blob.
+  static func warnings(
+    for lookups: [BlobLookup], of requests: [(commit: String, path: String)]
+  ) -> [PlannerHistoryError] {
+    zip(lookups, requests).compactMap { lookup, request in
+      switch lookup {
+      case .found: nil
+      case .absent: .fileAbsent(path: request.path, commit: request.commit)
+      case .missing(let reason):
+        .blobMissing(path: request.path, commit: request.commit, reason: reason)
+      }
+    }
+  }
+
+  // MARK: - Processes
+
+  /// One `cat-file --batch` process for `names`: the replies it gave before it ended, and, if it
+  /// stopped early, its exit status and the last line of its stderr.
+  private func catFile(
+    _ names: [[UInt8]]
+  ) throws(PlannerHistoryError) -> (lookups: [BlobLookup], status: Int32, failure: String) {
+    // Requests are lines, unless a path holds a newline or a carriage return (which git strips
+    // from the end of a line): then they are NUL-terminated (`-z`, git 2.38 or later).
+    let isNULTerminated = names.contains {
+      $0.contains(UInt8(ascii: "\n")) || $0.contains(UInt8(ascii: "\r"))
+    }
+    var input: [UInt8] = []
+    for name in names {
+      input += name
+      input.append(isNULTerminated ? 0 : UInt8(ascii: "\n"))
+    }
+    let arguments = ["cat-file", "--batch"] + (isNULTerminated ? ["-z"] : [])
+    let process = try GitProcess(arguments: arguments, in: directory, input: input)
+    var reader = CatFileReplyReader(names: names)
+    var lookups: [BlobLookup] = []
+    let readFailure = process.readOutput { chunk in lookups += reader.feed(chunk) }
+    let exit = process.wait()
+    if lookups.count == names.count { return (lookups, exit.status, "") }
+    let failure = readFailure ?? exit.stderr
+    return (lookups, exit.status, failure)
+  }
+
+  /// Runs a short git command and returns its whole output.
+  private func capture(
+    _ arguments: [String]
+  ) throws(PlannerHistoryError) -> (status: Int32, output: String, stderr: String) {
+    let process = try GitProcess(arguments: arguments, in: directory)
+    var output: [UInt8] = []
+    _ = process.readOutput { output += $0 }
+    let exit = process.wait()
+    return (exit.status, String(decoding: output, as: UTF8.self), exit.stderr)
+  }
+}
+
+/// Reads `git cat-file --batch` replies, one per request and in order, from chunks that may split
+/// anywhere: `<object> blob <size>\n<content>\n`, or `<request> missing\n` when the name does not
+/// resolve, or `<object> missing\n` when it resolves to an object the clone lacks.
+private struct CatFileReplyReader {
+  let names: [[UInt8]]
+  private var buffer: [UInt8] = []
+  private var next = 0
+
+  init(names: [[UInt8]]) {
+    self.names = names
+  }
+
+  mutating func feed(_ chunk: ArraySlice<UInt8>) -> [BlobLookup] {
+    buffer += chunk
+    var lookups: [BlobLookup] = []
+    var start = 0
+    while next < names.count, let (lookup, end) = reply(from: start) {
+      lookups.append(lookup)
+      start = end
+      next += 1
+    }
+    buffer.removeSubrange(0..<start)
+    return lookups
+  }
+
+  /// The reply starting at `buffer[start]` and where it ends, or nil until it is all there.
+  private func reply(from start: Int) -> (BlobLookup, Int)? {
+    let rest = buffer[start...]
+    // The request echoed back (it may hold a newline, so compare it whole).
+    let name = names[next]
+    for word in [" missing\n", " ambiguous\n"] {
+      let echo = name + Array(word.utf8)
+      if rest.starts(with: echo) { return (.absent, start + echo.count) }
+      if rest.count < echo.count, echo.starts(with: rest) { return nil }
+    }
+    guard let newline = rest.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+    let header = rest[..<newline].split(separator: UInt8(ascii: " "))
+    let object = String(decoding: header.first ?? [], as: UTF8.self)
+    guard header.count == 3, let size = Int(String(decoding: header[2], as: UTF8.self)),
+      size >= 0
+    else {
+      return (.missing(reason: "object \(object) is missing"), newline + 1)
+    }
+    let contentEnd = newline + 1 + size
+    guard buffer.count > contentEnd else { return nil }  // content plus its newline
+    let isBlob = header[1].elementsEqual("blob".utf8)
+    return (isBlob ? .found(Data(buffer[(newline + 1)..<contentEnd])) : .absent, contentEnd + 1)
+  }
+}
+
+/// One running git process: stdout is read on the caller's thread in 64 KiB chunks, stderr is
+/// collected on another thread, and stdin, when there is any, is written on a third, so no pipe
+/// can fill up and block both sides.
+private struct GitProcess {
+  private let process: Process
+  private let output: Pipe
+  private let errors: StreamCollector
+  /// Signalled when git has exited. (`waitUntilExit` polls a run loop and adds up to 50 ms per
+  /// process on Linux; planner runs three or four.)
+  private let exited = DispatchSemaphore(value: 0)
+
+  /// Starts `git -C directory <arguments>`, with `input` on its stdin (empty stdin without).
+  init(
+    arguments: [String], in directory: URL, input: [UInt8]? = nil
+  ) throws(PlannerHistoryError) {
+    Self.ignoreBrokenPipes()
+    let git = try Self.locateGit()
+    process = Process()
+    process.executableURL = git
+    process.arguments = ["-C", directory.path] + arguments
+    var environment = ProcessInfo.processInfo.environment
+    // A partial clone's fetch of a missing blob must fail, not wait for a password.
+    environment["GIT_TERMINAL_PROMPT"] = "0"
+    process.environment = environment
+    output = Pipe()
+    let errorPipe = Pipe()
+    let inputPipe = input.map { _ in Pipe() }
+    process.standardOutput = output
+    process.standardError = errorPipe
+    process.standardInput = inputPipe ?? FileHandle.nullDevice
+    process.terminationHandler = { [exited] _ in exited.signal() }
+    do {
+      try process.run()
+    } catch {
+      throw .launchFailed(git.path, reason: error.localizedDescription)
+    }
+    errors = StreamCollector(reading: errorPipe.fileHandleForReading)
+    if let inputPipe, let input {
+      let handle = inputPipe.fileHandleForWriting
+      DispatchQueue.global().async {
+        Self.write(input, to: handle.fileDescriptor)
+        try? handle.close()
+      }
+    }
+  }
+
+  /// Calls `body` with stdout in chunks of 64 KiB (the last one shorter) until git closes it;
+  /// returns a message when reading failed. A pipe hands over a few hundred bytes per `read`,
+  /// so the chunk is filled first: fewer, larger chunks for the parser.
+  func readOutput(_ body: (ArraySlice<UInt8>) -> Void) -> String? {
+    let descriptor = output.fileHandleForReading.fileDescriptor
+    var chunk = [UInt8](repeating: 0, count: GitRepository.chunkSize)
+    var filled = 0
+    while true {
+      let count = chunk.withUnsafeMutableBytes {
+        read(descriptor, $0.baseAddress.map { $0 + filled }, $0.count - filled)
+      }
+      if count > 0 {
+        filled += count
+        if filled == chunk.count {
+          body(chunk[...])
+          filled = 0
+        }
+      } else if count == 0 {
+        if filled > 0 { body(chunk[..<filled]) }
+        return nil
+      } else if errno != EINTR {
+        if filled > 0 { body(chunk[..<filled]) }
+        return "reading git's output failed: \(String(cString: strerror(errno)))"
+      }
+    }
+  }
+
+  /// Waits for git to end: its exit status and the last line of its stderr.
+  func wait() -> (status: Int32, stderr: String) {
+    try? output.fileHandleForReading.close()  // if reading stopped early, git gets EPIPE
+    exited.wait()
+    let stderr = String(decoding: errors.wait(), as: UTF8.self)
+    let lastLine = stderr.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
+    return (process.terminationStatus, lastLine)
+  }
+
+  /// The first `git` on `PATH`.
+  private static func locateGit() throws(PlannerHistoryError) -> URL {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+    for folder in path.split(separator: ":") where folder.hasPrefix("/") {
+      let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent("git")
+      var isFolder: ObjCBool = false
+      if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isFolder),
+        !isFolder.boolValue, FileManager.default.isExecutableFile(atPath: candidate.path)
+      {
+        return candidate
+      }
+    }
+    throw .gitMissing
+  }
+
+  /// Writes all of `bytes`, stopping quietly if git closed its stdin.
+  private static func write(_ bytes: [UInt8], to descriptor: Int32) {
+    bytes.withUnsafeBytes { buffer in
+      guard let base = buffer.baseAddress else { return }
+      var offset = 0
+      while offset < buffer.count {
+        let count = Foundation.write(descriptor, base + offset, buffer.count - offset)
+        if count > 0 {
+          offset += count
+        } else if count < 0, errno == EINTR {
+          continue
+        } else {
+          return  // EPIPE: git ended early; its exit status says why
+        }
+      }
+    }
+  }
+
+  /// A write to a pipe whose reader has ended must fail with EPIPE, not kill planner.
+  private static func ignoreBrokenPipes() {
+    _ = brokenPipesIgnored
+  }
+
+  private static let brokenPipesIgnored: Bool = {
+    _ = signal(SIGPIPE, SIG_IGN)
+    return true
+  }()
+}
+
+/// Collects everything a pipe delivers on a background thread (the first 64 KiB of it; the rest
+/// is read and dropped so the writer never blocks).
+private final class StreamCollector: @unchecked Sendable {
+  private let lock = NSLock()
+  private let finished = DispatchSemaphore(value: 0)
+  private var bytes: [UInt8] = []
+
+  init(reading handle: FileHandle, limit: Int = 65_536) {
+    DispatchQueue.global().async { [self] in
+      let descriptor = handle.fileDescriptor
+      var chunk = [UInt8](repeating: 0, count: 4096)
+      while true {
+        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count > 0 {
+          lock.withLock {
+            if bytes.count < limit { bytes += chunk[..<min(count, limit - bytes.count)] }
+          }
+        } else if count < 0, errno == EINTR {
+          continue
+        } else {
+          break
+        }
+      }
+      try? handle.close()
+      finished.signal()
+    }
+  }
+
+  /// Everything collected, once the pipe has closed.
+  func wait() -> [UInt8] {
+    finished.wait()
+    return lock.withLock { bytes }
+  }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@testable import PlannerCore
+
+@Suite("History report")
+struct HistoryReportTests {
+  static func commit(_ id: String, _ paths: [String]) -> Commit {
+    Commit(
+      id: id, parents: [], authorTime: 0, subject: id,
+      changes: paths.map {
+        FileChange(
+          path: $0, status: .modified, oldMode: 0o100644, newMode: 0o100644,
+          oldBlob: String(repeating: "0", count: 40), newBlob: String(repeating: "1", count: 40))
+      })
+  }
+
+  static let dockerfile = Array(
+    """
+    FROM node:22
+    WORKDIR /app
+    COPY package.json package-lock.json ./
+    RUN npm ci
+    COPY . .
+    RUN --mount=type=bind,source=scripts,target=/s sh /s/build.sh
+
+    """.utf8)
+
+  /// Newest first: four commits in `app/` (the context), one outside it.
+  static let commits = [
+    commit("e", ["app/src/index.js"]),
+    commit("d", ["app/package.json", "app/src/index.js"]),
+    commit("c", ["app/docs/guide.md"]),
+    commit("b", ["other/x.txt"]),
+    commit("a", ["app/scripts/build.sh", "app/src/index.js"]),
+  ]
+
+  func report(ignore: String? = nil) throws -> [String: Any] {
+    let outcome = Planner.history(
+      model: ChangeModel(commits: Self.commits), dockerfile: Self.dockerfile, file: "Dockerfile",
+      contextPrefix: "app", ignore: ignore.map { (".dockerignore", Array($0.utf8)) }, limit: 3,
+      format: .json)
+    #expect(!outcome.hasErrors)
+    let object = try JSONSerialization.jsonObject(with: Data(outcome.report))
+    return try #require(object as? [String: Any])
+  }
+
+  func stepCommits(_ report: [String: Any]) -> [Int] {
+    ((report["steps"] as? [[String: Any]]) ?? []).compactMap { $0["commits"] as? Int }
+  }
+
+  @Test func eachStepCountsTheCommitsThatChangedWhatItReads() throws {
+    let report = try report()
+    // package manifests: d; everything in the context: e, d, c, a; the bind mount: a.
+    #expect(stepCommits(report) == [1, 4, 1])
+    let rates = ((report["steps"] as? [[String: Any]]) ?? []).compactMap {
+      $0["invalidationRate"] as? Double
+    }
+    #expect(rates == [2.0 / 7.0, 5.0 / 7.0, 2.0 / 7.0])
+    #expect(report["commits"] as? Int == 5)
+  }
+
+  @Test func ignoredPathsInvalidateNothing() throws {
+    #expect(stepCommits(try report(ignore: "docs\n")) == [1, 3, 1])
+  }
+
+  @Test func theMostChangedPathsComeFirst() throws {
+    let paths = ((try report()["mostChanged"] as? [[String: Any]]) ?? []).compactMap {
+      $0["path"] as? String
+    }
+    #expect(paths == ["app/src/index.js", "app/docs/guide.md", "app/package.json"])
+  }
+}
