@@ -104,7 +104,7 @@ enum BlobLookup: Hashable, Sendable {
 /// streaming process per question.
 struct GitRepository {
   /// Bytes read from git's output at a time.
-  static let chunkSize = 65_536
+  static let chunkSize = 262_144
 
   /// Any folder inside the working tree (or a bare repository).
   let directory: URL
@@ -357,6 +357,9 @@ private struct GitProcess {
     environment["GIT_TERMINAL_PROMPT"] = "0"
     process.environment = environment
     output = Pipe()
+    // A 1 MiB pipe (Linux's F_SETPIPE_SZ, 1031) lets git run ahead while planner parses a chunk,
+    // instead of stopping every 64 KiB; where it is refused, the default size works too.
+    _ = fcntl(output.fileHandleForWriting.fileDescriptor, 1031, 1 << 20)
     let errorPipe = Pipe()
     let inputPipe = input.map { _ in Pipe() }
     process.standardOutput = output
