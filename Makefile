@@ -24,13 +24,16 @@ lint:
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Fuzz
 
-# The main job on a built-in example. For now: parse it and print what BuildKit's parser sees.
+# The main job on a built-in example: what BuildKit parses, and which step reads which file.
 demo: build
 	@echo "\$$ planner parse --format buildkit-dump $(DEMO)/Dockerfile"
 	@$(BIN) parse --format buildkit-dump $(DEMO)/Dockerfile
 	@echo
+	@echo "\$$ planner context --by-step -f $(DEMO)/Dockerfile --context $(DEMO)"
+	@$(BIN) context --by-step -f $(DEMO)/Dockerfile --context $(DEMO)
+	@echo
 	@echo "\$$ planner parse $(DEMO)/Dockerfile   # the typed model, as JSON (first lines)"
-	@$(BIN) parse $(DEMO)/Dockerfile | head -n 40
+	@$(BIN) parse $(DEMO)/Dockerfile | head -n 30
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin
