@@ -31,4 +31,9 @@ extension DiagnosticPrinter {
     let severity = problem.isWarning ? "warning" : "error"
     FileHandle.standardError.write(Data(("planner: \(severity): \(problem.description)\n").utf8))
   }
+
+  /// A warning about the run rather than about one file's line.
+  static func warn(_ message: String) {
+    FileHandle.standardError.write(Data(("planner: warning: \(message)\n").utf8))
+  }
 }

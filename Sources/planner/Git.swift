@@ -28,6 +28,12 @@ enum PlannerHistoryError: Error, CustomStringConvertible {
   case gitFailed(arguments: [String], status: Int32, stderr: String)
 
   /// Whether planner goes on after reporting it.
+  /// A file that was simply not there at a commit.
+  var isAbsence: Bool {
+    if case .fileAbsent = self { return true }
+    return false
+  }
+
   var isWarning: Bool {
     switch self {
     case .shortHistory, .shallowBoundary, .blobMissing, .fileAbsent: true

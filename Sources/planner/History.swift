@@ -62,16 +62,41 @@ extension PlannerCommand {
       }
       // Commits go straight into the model: memory grows with the paths, not the window.
       var model = ChangeModel(halfLife: halfLife)
+      let ignore = ContextFolder.ignoreFile(dockerfile: input.resolvedPath, context: contextFolder)
+      var ignoreHistory = ignore.map { IgnoreFileHistory(name: $0.name, current: $0.text) }
       let prefix: String
       do {
         if let historyFile {
           try Self.readRecorded(historyFile, limit: commits) { model.add($0) }
           prefix = contextFolder
         } else {
+          let here = GitRepository(at: URL(fileURLWithPath: ".", isDirectory: true))
           let repository = GitRepository(at: URL(fileURLWithPath: contextFolder, isDirectory: true))
           prefix = try repository.prefix()
-          let warnings = try repository.log(commits: commits) { model.add($0) }
+          let workingPrefix = try here.prefix()
+          func repositoryPath(_ path: String) -> String {
+            Planner.repositoryPath(path, workingPrefix: workingPrefix)
+          }
+          let watched = FileWatch(
+            ignore: ignore.map { repositoryPath($0.name) },
+            dockerfile: input.resolvedPath == "-" ? nil : repositoryPath(input.resolvedPath))
+          var changes = FileWatch.Changes()
+          let warnings = try repository.log(commits: commits) { batch in
+            changes.record(batch, watching: watched, startingAt: model.commitCount)
+            model.add(batch)
+          }
           for warning in warnings { DiagnosticPrinter.print(warning) }
+          if let ignore, let path = watched.ignore {
+            ignoreHistory = try Self.ignoreVersions(
+              name: ignore.name, path: path, current: ignore.text, changes: changes.ignore,
+              in: repository)
+          }
+          if let added = changes.dockerfileAdded, added.index + 1 < model.commitCount {
+            let older = model.commitCount - added.index - 1
+            DiagnosticPrinter.warn(
+              "'\(input.displayName)' was added by commit \(added.id.prefix(12)); the \(older) older "
+                + "commits of the window had no Dockerfile and are judged with today's")
+          }
         }
       } catch let error as PlannerHistoryError {
         DiagnosticPrinter.print(error)
@@ -80,13 +105,40 @@ extension PlannerCommand {
         DiagnosticPrinter.print(error)
         throw ExitCode.failure
       }
-      let ignore = ContextFolder.ignoreFile(dockerfile: input.resolvedPath, context: contextFolder)
       let outcome = Planner.history(
         model: model, dockerfile: dockerfile, file: input.displayName, contextPrefix: prefix,
-        ignore: ignore, limit: limit, format: format.core)
+        ignoreHistory: ignoreHistory, limit: limit, format: format.core)
       ReportPrinter.write(outcome.report)
       DiagnosticPrinter.print(outcome.diagnostics)
       if outcome.hasErrors { throw ExitCode.failure }
+    }
+
+    /// The ignore file's contents over the window, read with one `git cat-file --batch`: the
+    /// content each changing commit left, and the content before the oldest change.
+    static func ignoreVersions(
+      name: String, path: String, current: [UInt8], changes: [(index: Int, id: String)],
+      in repository: GitRepository
+    ) throws(PlannerHistoryError) -> IgnoreFileHistory {
+      guard let oldest = changes.last else {
+        return IgnoreFileHistory(name: name, current: current)
+      }
+      var requests = changes.map { (commit: $0.id, path: path) }
+      requests.append((commit: oldest.id + "^", path: path))
+      let lookups = try repository.lookUpBlobs(requests)
+      for warning in GitRepository.warnings(for: lookups, of: requests) where !warning.isAbsence {
+        DiagnosticPrinter.print(warning)
+      }
+      var versions: [IgnoreFileHistory.Version] = []
+      // The newest change's content applies from the newest commit down to that change; each
+      // older change's content from just after the previous change; the content before the
+      // oldest change to every older commit.
+      var from = 0
+      for (change, lookup) in zip(changes, lookups) {
+        versions.append(.init(from: from, text: lookup.data.map { Array($0) }))
+        from = change.index + 1
+      }
+      versions.append(.init(from: from, text: lookups.last?.data.map { Array($0) }))
+      return IgnoreFileHistory(name: name, versions: versions)
     }
 
     /// A recorded history, streamed through the parser in 64 KiB chunks.
@@ -111,6 +163,33 @@ extension PlannerCommand {
       deliver(last)
       DiagnosticPrinter.print(diagnostics)
       if diagnostics.hasErrors { throw ExitCode.failure }
+    }
+  }
+}
+
+/// The two files whose changes `planner history` follows while the log streams by.
+struct FileWatch {
+  /// Repository-relative paths.
+  var ignore: String?
+  var dockerfile: String?
+
+  /// Where the watched files changed: commit indices (0 is the newest) and ids, newest first.
+  struct Changes {
+    var ignore: [(index: Int, id: String)] = []
+    /// The commit that added the Dockerfile, when the window reaches it.
+    var dockerfileAdded: (index: Int, id: String)?
+
+    mutating func record(_ batch: [Commit], watching watch: FileWatch, startingAt first: Int) {
+      for (offset, commit) in batch.enumerated() {
+        for change in commit.changes {
+          if change.path == watch.ignore {
+            ignore.append((first + offset, commit.id))
+          } else if change.path == watch.dockerfile, change.status == .added, dockerfileAdded == nil
+          {
+            dockerfileAdded = (first + offset, commit.id)
+          }
+        }
+      }
     }
   }
 }

@@ -142,6 +142,27 @@ package struct ChangeModel: Sendable {
     return touches(isSelected)
   }
 
+  /// How many commits changed at least one path that `selects` accepts for that commit, when
+  /// the answer depends on the commit (an ignore file that changed over the window).
+  /// `selects(commit, path)` gets the commit's index, 0 for the newest.
+  func touches(perCommit selects: (_ commit: Int, _ path: String) -> Bool) -> Touches {
+    var result = Touches(commits: 0, weight: 0)
+    var start = 0
+    for (index, end) in commitEnds.enumerated() {
+      if touched[start..<end].contains(where: { selects(index, paths[Int($0)]) }) {
+        result.commits += 1
+        result.weight += weight(ofCommitAt: index)
+      }
+      start = end
+    }
+    return result
+  }
+
+  /// The smoothed share for a count from `touches`: `(w + 1) / (W + 2)`.
+  func share(of touches: Touches) -> Double {
+    smoothed(touches.weight)
+  }
+
   /// How many commits changed at least one of `paths`; repeats are ignored.
   func touches(_ paths: some Sequence<String>) -> Touches {
     var isSelected = [Bool](repeating: false, count: self.paths.count)

@@ -64,45 +64,93 @@ extension String {
   }
 }
 
+/// The ignore file over a window of commits: which content applied to which commits. A commit
+/// builds with the ignore file of its own tree, so a commit that edited `.dockerignore` is judged
+/// with the new rules, and the commits before it with the old ones.
+package struct IgnoreFileHistory: Sendable {
+  /// One content and the commits it applies to: indices `from...` up to the next version's
+  /// `from` (0 is the newest commit). Nil text: no ignore file at those commits.
+  package struct Version: Sendable {
+    package var from: Int
+    package var text: [UInt8]?
+
+    package init(from: Int, text: [UInt8]?) {
+      self.from = from
+      self.text = text
+    }
+  }
+
+  /// The file's display name, for diagnostics.
+  package var name: String
+  /// Sorted by `from`, the first one from 0.
+  package var versions: [Version]
+
+  package init(name: String, versions: [Version]) {
+    self.name = name
+    self.versions = versions.sorted { $0.from < $1.from }
+  }
+
+  /// Today's file for every commit.
+  package init(name: String, current: [UInt8]?) {
+    self.init(name: name, versions: [Version(from: 0, text: current)])
+  }
+}
+
 extension Planner {
   /// `planner history`: how often paths change over a window of commits, and how often each step
   /// that reads the build context would have been invalidated.
   ///
-  /// The steps are today's Dockerfile's, and a path counts for a step when the step would read it
-  /// under today's ignore file: a commit that changed a file which is now ignored, or that a
-  /// source which is now written differently would have read, is judged by today's rules.
+  /// The steps are today's Dockerfile's; a path counts for a step at a commit when the step would
+  /// read it under the ignore file of that commit (`ignoreHistory`), so a commit made before a
+  /// path was ignored still counts a change to it.
   ///
   /// - Parameters:
   ///   - model: the window's changes (built incrementally, so that no commit is kept).
   ///   - contextPrefix: the context folder relative to the repository root (`""` for the root).
-  ///   - ignore: the ignore file's display name and bytes, when one applies.
+  ///   - ignoreHistory: the ignore file's contents over the window; nil when there is none.
   package static func history(
     model: ChangeModel, dockerfile: [UInt8], file: String, contextPrefix: String,
-    ignore: (name: String, text: [UInt8])?, limit: Int, format: TextOrJSON
+    ignoreHistory: IgnoreFileHistory?, limit: Int, format: TextOrJSON
   ) -> Outcome {
     var diagnostics: [Diagnostic] = []
-    var matcher: IgnoreMatcher?
-    if let ignore {
-      do {
-        matcher = try IgnoreMatcher(patterns: IgnoreFile.patterns(from: ignore.text))
-      } catch {
-        let position = SourcePosition(line: 1, column: 1)
-        diagnostics.append(
-          Diagnostic(
-            .error, "invalid pattern: \(error)", file: ignore.name,
-            range: SourceRange(start: position, end: position)))
+    // One filter per version of the ignore file, and which version each commit uses.
+    var filters: [ContextFilter?] = []
+    var versionOfCommit = [Int](repeating: 0, count: model.commitCount)
+    if let ignoreHistory {
+      for (index, version) in ignoreHistory.versions.enumerated() {
+        for commit in max(0, version.from)..<max(max(0, version.from), model.commitCount) {
+          versionOfCommit[commit] = index
+        }
+        guard let text = version.text else {
+          filters.append(nil)
+          continue
+        }
+        do {
+          filters.append(
+            ContextFilter(try IgnoreMatcher(patterns: IgnoreFile.patterns(from: text))))
+        } catch {
+          filters.append(nil)
+          let position = SourcePosition(line: 1, column: 1)
+          let which = index == 0 ? "" : " (the version at commit \(version.from) of the window)"
+          diagnostics.append(
+            Diagnostic(
+              index == 0 ? .error : .warning, "invalid pattern: \(error)\(which)",
+              file: ignoreHistory.name, range: SourceRange(start: position, end: position)))
+        }
       }
     }
     let prefix = BuildContext.relative(contextPrefix)
-    var filter = matcher.map { ContextFilter($0) }
-    /// The path relative to the context, when it is in it and BuildKit would send it.
-    func contextPath(_ repositoryPath: String) -> String? {
+    /// The path relative to the context, when it is in it and BuildKit would send it at `commit`.
+    func contextPath(_ repositoryPath: String, at commit: Int) -> String? {
       var path = repositoryPath
       if !prefix.isEmpty {
         guard path.hasPrefix(prefix + "/") else { return nil }
         path = String(path.dropFirst(prefix.count + 1))
       }
-      if let sent = filter?.sends(path), !sent { return nil }
+      let version = commit < versionOfCommit.count ? versionOfCommit[commit] : 0
+      if version < filters.count, filters[version] != nil, filters[version]?.sends(path) == false {
+        return nil
+      }
       return path
     }
 
@@ -136,10 +184,10 @@ extension Planner {
                 .error, "invalid pattern in '\(value)': \(error)", file: file, range: step.range))
           }
         }
-        let touches = model.touches { repositoryPath in
-          guard let path = contextPath(repositoryPath) else { return false }
+        let touches = model.touches(perCommit: { commit, repositoryPath in
+          guard let path = contextPath(repositoryPath, at: commit) else { return false }
           return readsEverything || readers.contains { $0.reads(path) }
-        }
+        })
         steps.append(
           HistoryReport.StepEntry(
             stage: step.stage, stageName: step.stageName, range: step.range,
@@ -159,5 +207,13 @@ extension Planner {
       return Outcome(report: Array(report.text(file: file).utf8), diagnostics: diagnostics)
     case .json: return Outcome(report: JSONOutput.encode(report), diagnostics: diagnostics)
     }
+  }
+}
+
+extension Planner {
+  /// A path given relative to the working folder, made relative to the repository root, given
+  /// the working folder's own path from the root (`git rev-parse --show-prefix`).
+  package static func repositoryPath(_ path: String, workingPrefix: String) -> String {
+    BuildContext.relative(workingPrefix.isEmpty ? path : workingPrefix + "/" + path)
   }
 }
