@@ -145,7 +145,7 @@ package struct ChangeModel: Sendable {
   /// How many commits changed at least one path that `selects` accepts for that commit, when
   /// the answer depends on the commit (an ignore file that changed over the window).
   /// `selects(commit, path)` gets the commit's index, 0 for the newest.
-  func touches(perCommit selects: (_ commit: Int, _ path: String) -> Bool) -> Touches {
+  func touchesPerCommit(_ selects: (_ commit: Int, _ path: String) -> Bool) -> Touches {
     var result = Touches(commits: 0, weight: 0)
     var start = 0
     for (index, end) in commitEnds.enumerated() {

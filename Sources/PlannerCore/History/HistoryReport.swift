@@ -184,7 +184,7 @@ extension Planner {
                 .error, "invalid pattern in '\(value)': \(error)", file: file, range: step.range))
           }
         }
-        let touches = model.touches(perCommit: { commit, repositoryPath in
+        let touches = model.touchesPerCommit({ commit, repositoryPath in
           guard let path = contextPath(repositoryPath, at: commit) else { return false }
           return readsEverything || readers.contains { $0.reads(path) }
         })
