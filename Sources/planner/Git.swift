@@ -204,12 +204,15 @@ struct GitRepository {
   /// message, and starts a new process for the rest: each unreadable blob costs one process, and
   /// the others are still read. Throws only when the folder is not a repository.
   func lookUpBlobs(
-    _ requests: [(commit: String, path: String)]
+    _ requests: [(commit: String, path: String)], knownRepository: Bool = false
   ) throws(PlannerHistoryError) -> [BlobLookup] {
     guard !requests.isEmpty else { return [] }
-    let probe = try capture(["rev-parse", "--is-inside-work-tree"])
-    guard probe.status == 0 else {
-      throw .notARepository(directory.path, detail: probe.stderr)
+    // A caller that has just read the log knows this is a repository: one process less.
+    if !knownRepository {
+      let probe = try capture(["rev-parse", "--is-inside-work-tree"])
+      guard probe.status == 0 else {
+        throw .notARepository(directory.path, detail: probe.stderr)
+      }
     }
     var results = [BlobLookup?](repeating: nil, count: requests.count)
     // A NUL cannot be sent, and git has no such path; the rest are sent in order.

@@ -70,10 +70,14 @@ extension PlannerCommand {
           try Self.readRecorded(historyFile, limit: commits) { model.add($0) }
           prefix = contextFolder
         } else {
-          let here = GitRepository(at: URL(fileURLWithPath: ".", isDirectory: true))
           let repository = GitRepository(at: URL(fileURLWithPath: contextFolder, isDirectory: true))
           prefix = try repository.prefix()
-          let workingPrefix = try here.prefix()
+          let sameFolder =
+            URL(fileURLWithPath: contextFolder).standardizedFileURL.path
+            == URL(fileURLWithPath: ".").standardizedFileURL.path
+          let workingPrefix =
+            sameFolder
+            ? prefix : try GitRepository(at: URL(fileURLWithPath: ".", isDirectory: true)).prefix()
           func repositoryPath(_ path: String) -> String {
             Planner.repositoryPath(path, workingPrefix: workingPrefix)
           }
@@ -124,7 +128,7 @@ extension PlannerCommand {
       }
       var requests = changes.map { (commit: $0.id, path: path) }
       requests.append((commit: oldest.id + "^", path: path))
-      let lookups = try repository.lookUpBlobs(requests)
+      let lookups = try repository.lookUpBlobs(requests, knownRepository: true)
       for warning in GitRepository.warnings(for: lookups, of: requests) where !warning.isAbsence {
         DiagnosticPrinter.print(warning)
       }

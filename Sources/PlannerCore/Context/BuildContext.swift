@@ -110,11 +110,14 @@ struct ContextFilter {
 
   /// Whether the file at `path` (relative to the context root, cleaned) is sent.
   mutating func sends(_ path: String) -> Bool {
-    let components = path.split(separator: "/")
     var parent: IgnoreMatcher.Decision?
-    var directory = ""
-    for component in components.dropLast() {
-      directory = directory.isEmpty ? String(component) : directory + "/" + component
+    let bytes = path.utf8
+    // Each directory on the way down is the path up to one of its `/`s.
+    var index = bytes.startIndex
+    while let slash = bytes[index...].firstIndex(of: UInt8(ascii: "/")) {
+      defer { index = bytes.index(after: slash) }
+      guard slash > index else { continue }  // an empty component ("a//b")
+      let directory = String(path[..<slash])
       if let known = directories[directory] {
         if known.skipped { return false }
         parent = known.decision

@@ -1,4 +1,4 @@
-import Foundation  // exp2 only
+import Foundation  // exp2 and memcmp
 
 /// How often each path changes over a window of commits, and how often any set of paths does.
 ///
@@ -73,6 +73,9 @@ package struct ChangeModel: Sendable {
     add(commits)
   }
 
+  /// The number of distinct paths the window changed.
+  var pathCount: Int { paths.count }
+
   /// The number of commits in the window, `n`.
   package var commitCount: Int { commitEnds.count }
 
@@ -145,11 +148,14 @@ package struct ChangeModel: Sendable {
   /// How many commits changed at least one path that `selects` accepts for that commit, when
   /// the answer depends on the commit (an ignore file that changed over the window).
   /// `selects(commit, path)` gets the commit's index, 0 for the newest.
-  func touchesPerCommit(_ selects: (_ commit: Int, _ path: String) -> Bool) -> Touches {
+  /// `selects` also gets the path's id (`0..<pathCount`), so that callers can remember answers.
+  func touchesPerCommit(_ selects: (_ commit: Int, _ pathID: Int, _ path: String) -> Bool)
+    -> Touches
+  {
     var result = Touches(commits: 0, weight: 0)
     var start = 0
     for (index, end) in commitEnds.enumerated() {
-      if touched[start..<end].contains(where: { selects(index, paths[Int($0)]) }) {
+      if touched[start..<end].contains(where: { selects(index, Int($0), paths[Int($0)]) }) {
         result.commits += 1
         result.weight += weight(ofCommitAt: index)
       }
@@ -225,7 +231,38 @@ package struct ChangeModel: Sendable {
   }
 
   private static func precedes(_ left: String, _ right: String) -> Bool {
-    left.utf8.lexicographicallyPrecedes(right.utf8)
+    ByteOrder.precedes(left, right)
+  }
+}
+
+/// Comparing strings by their UTF-8 bytes, on contiguous storage: the generic comparisons over
+/// `String.UTF8View` cost several times more, and history reports compare many paths.
+enum ByteOrder {
+  static func precedes(_ left: String, _ right: String) -> Bool {
+    var left = left
+    var right = right
+    return left.withUTF8 { a in
+      right.withUTF8 { b in
+        let common = min(a.count, b.count)
+        if common > 0, let base = a.baseAddress, let other = b.baseAddress {
+          let order = memcmp(base, other, common)
+          if order != 0 { return order < 0 }
+        }
+        return a.count < b.count
+      }
+    }
+  }
+
+  static func equal(_ left: String, _ right: String) -> Bool {
+    guard left.utf8.count == right.utf8.count else { return false }
+    var left = left
+    var right = right
+    return left.withUTF8 { a in
+      right.withUTF8 { b in
+        guard let base = a.baseAddress, let other = b.baseAddress else { return a.count == b.count }
+        return memcmp(base, other, a.count) == 0
+      }
+    }
   }
 }
 
@@ -240,7 +277,7 @@ private struct ExactPath: Hashable, Sendable {
   }
 
   static func == (left: Self, right: Self) -> Bool {
-    left.path.utf8.elementsEqual(right.path.utf8)
+    ByteOrder.equal(left.path, right.path)
   }
 
   func hash(into hasher: inout Hasher) {

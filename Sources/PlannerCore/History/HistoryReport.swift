@@ -184,9 +184,19 @@ extension Planner {
                 .error, "invalid pattern in '\(value)': \(error)", file: file, range: step.range))
           }
         }
-        let touches = model.touchesPerCommit({ commit, repositoryPath in
-          guard let path = contextPath(repositoryPath, at: commit) else { return false }
-          return readsEverything || readers.contains { $0.reads(path) }
+        // The answer depends only on the path and the commit's ignore-file version: remember it.
+        var known = [[Int8]](
+          repeating: [Int8](repeating: -1, count: model.pathCount), count: max(1, filters.count))
+        let touches = model.touchesPerCommit({ commit, pathID, repositoryPath in
+          let version = commit < versionOfCommit.count ? versionOfCommit[commit] : 0
+          let row = min(version, known.count - 1)
+          if known[row][pathID] >= 0 { return known[row][pathID] == 1 }
+          let answer =
+            contextPath(repositoryPath, at: commit).map { path in
+              readsEverything || readers.contains { $0.reads(path) }
+            } ?? false
+          known[row][pathID] = answer ? 1 : 0
+          return answer
         })
         steps.append(
           HistoryReport.StepEntry(
