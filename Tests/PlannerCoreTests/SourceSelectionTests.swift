@@ -1,3 +1,4 @@
+import PropertyBased
 import Testing
 
 @testable import PlannerCore
@@ -84,5 +85,42 @@ struct SourceSelectionTests {
     #expect(!context.containsFile("docs/api/ref.md"))
     // The exception re-includes it, and `*.md` does not cross `/`, so it stays.
     #expect(context.containsFile("docs/guide.md"))
+  }
+}
+
+@Suite("Context properties")
+struct ContextPropertyTests {
+  static let names = ["a", "b", "src", "docs", "x.md", "y.go", "node_modules", ".git", "README.md"]
+  static let patterns = [
+    "*.md", "docs", "!docs/x.md", "**/node_modules", ".git", "src/*.go", "!README.md", "b/**",
+    "**/y.go",
+  ]
+  static let sources = [".", "src", "*.md", "src/*.go", "**/*.md", "[ab]", "docs/x.md", "a/b"]
+
+  @Test func aPathTheIgnoreFileExcludesIsNeverReadByAnyStep() async {
+    let path = Gen.element(of: Self.names).compactMap { $0 }.array(of: 1...4).map {
+      $0.joined(separator: "/")
+    }
+    let ignore = Gen.element(of: Self.patterns).compactMap { $0 }.array(of: 0...4)
+    let source = Gen.element(of: Self.sources).compactMap { $0 }
+    await propertyCheck(count: 200, input: path.array(of: 1...30), ignore, source) {
+      paths, lines, source in
+      guard
+        let matcher = try? IgnoreMatcher(
+          patterns: IgnoreFile.patterns(from: Array(lines.joined(separator: "\n").utf8)))
+      else {
+        return
+      }
+      let context = BuildContext(paths: paths, ignore: matcher)
+      var filter = ContextFilter(matcher)
+      let excluded = Set(
+        paths.map(BuildContext.relative).filter { !$0.isEmpty && !filter.sends($0) })
+      guard case .files(let selected) = SourceSelection.select(source, in: context) else { return }
+      #expect(excluded.isDisjoint(with: selected), "\(lines) \(source)")
+      // And the per-path reader agrees with the selection over the context.
+      if let reader = try? SourceSelection.Reader(source: source) {
+        #expect(context.files.filter(reader.reads) == selected)
+      }
+    }
   }
 }
