@@ -123,6 +123,22 @@ enum LineParsers {
     func append(_ b: UInt8) {
       if b < 0x80 { word.append(b) } else { GoText.appendRune(UInt32(b), to: &word) }
     }
+    // The escape character takes the next byte literally; a lone one at the very end is dropped
+    // (and, inside quotes, ends the quote).
+    func appendEscapedOrPlain(_ ch: UInt8) {
+      var c = ch
+      if c == escapeToken {
+        if pos + 1 == end {
+          if phase == .quote { phase = .word }
+          pos += 1
+          return
+        }
+        pos += 1
+        c = line[pos]
+      }
+      append(c)
+      pos += 1
+    }
     while pos <= end {
       let ch: UInt8 = pos < end ? line[pos] : 0
       if phase == .spaces {
@@ -159,17 +175,7 @@ enum LineParsers {
           pos += 1
           continue
         }
-        var c = ch
-        if c == escapeToken {
-          if pos + 1 == end {
-            pos += 1
-            continue
-          }
-          pos += 1
-          c = line[pos]
-        }
-        append(c)
-        pos += 1
+        appendEscapedOrPlain(ch)
         continue
       }
       // Inside quotes.
@@ -178,18 +184,7 @@ enum LineParsers {
         pos += 1
         continue
       }
-      var c = ch
-      if c == escapeToken {
-        if pos + 1 == end {
-          phase = .word
-          pos += 1
-          continue
-        }
-        pos += 1
-        c = line[pos]
-      }
-      append(c)
-      pos += 1
+      appendEscapedOrPlain(ch)
     }
     return (line[end...], flags)
   }
@@ -197,39 +192,51 @@ enum LineParsers {
   static let notStringArray = Failure(
     message: "when using JSON array syntax, arrays must be comprised of strings only")
 
+  /// Adds the elements of `line[rest]` when it is a JSON array of strings (exec form). Returns
+  /// false when it is not JSON, so the caller's fallback applies, and fails for a JSON array that
+  /// holds a non-string, which BuildKit rejects.
+  private static func addJSONArguments(
+    _ line: [UInt8], _ rest: Range<Int>, into node: inout SyntaxNode
+  ) -> Result<Bool, Failure> {
+    switch GoJSONArray.decode(line[rest]) {
+    case .strings(let values):
+      node.isJSON = true
+      for value in values { node.appendArgument(value) }
+      return .success(true)
+    case .notStringArray:
+      return .failure(notStringArray)
+    case .invalid:
+      return .success(false)
+    }
+  }
+
   /// `parseMaybeJSON`: a JSON array of strings, or the whole rest as one value.
   static func maybeJSON(_ line: [UInt8], _ rest: Range<Int>, into node: inout SyntaxNode)
     -> Failure?
   {
     if rest.isEmpty { return nil }
-    switch GoJSONArray.decode(line[rest]) {
-    case .strings(let values):
-      node.isJSON = true
-      for value in values { node.appendArgument(value) }
-    case .notStringArray:
-      return notStringArray
-    case .invalid:
+    switch addJSONArguments(line, rest, into: &node) {
+    case .failure(let failure): return failure
+    case .success(true): return nil
+    case .success(false):
       node.appendArgument(lineRange: rest)
+      return nil
     }
-    return nil
   }
 
   /// `parseMaybeJSONToList`: a JSON array of strings, or the rest split on ASCII blanks.
   static func maybeJSONToList(_ line: [UInt8], _ rest: Range<Int>, into node: inout SyntaxNode)
     -> Failure?
   {
-    switch GoJSONArray.decode(line[rest]) {
-    case .strings(let values):
-      node.isJSON = true
-      for value in values { node.appendArgument(value) }
-    case .notStringArray:
-      return notStringArray
-    case .invalid:
+    switch addJSONArguments(line, rest, into: &node) {
+    case .failure(let failure): return failure
+    case .success(true): return nil
+    case .success(false):
       if !rest.isEmpty {
         for part in splitOnBlanks(line, rest, limit: -1) { node.appendArgument(lineRange: part) }
       }
+      return nil
     }
-    return nil
   }
 
   /// Go's `regexp.Split(s, n)` for the pattern `[\t\v\f\r ]+` over `line[range]`, including
