@@ -126,14 +126,15 @@ struct GitRepository {
   /// commits before the failure.
   @discardableResult
   func log(
-    commits: Int, paths: [String]? = nil, handler: ([Commit]) -> Void
+    commits: Int, paths: [String]? = nil, knownShallow: Bool? = nil, handler: ([Commit]) -> Void
   ) throws(PlannerHistoryError) -> [PlannerHistoryError] {
     let requested = max(1, commits)
-    let probe = try capture(["rev-parse", "--is-inside-work-tree", "--is-shallow-repository"])
-    guard probe.status == 0 else {
-      throw .notARepository(directory.path, detail: probe.stderr)
+    let isShallow: Bool
+    if let knownShallow {
+      isShallow = knownShallow
+    } else {
+      isShallow = try probe().isShallow
     }
-    let isShallow = probe.output.split(separator: "\n").last == "true"
 
     var warnings: [PlannerHistoryError] = []
     var found = 0
@@ -182,11 +183,18 @@ struct GitRepository {
 
   /// The folder relative to the repository's root (`""` at the root), `/`-separated.
   func prefix() throws(PlannerHistoryError) -> String {
-    let result = try capture(["rev-parse", "--show-prefix"])
+    try probe().prefix
+  }
+
+  /// One `git rev-parse` for what planner needs to know before reading: that this is a
+  /// repository, the folder's path from its root, and whether the clone is shallow.
+  func probe() throws(PlannerHistoryError) -> (prefix: String, isShallow: Bool) {
+    let result = try capture(["rev-parse", "--is-shallow-repository", "--show-prefix"])
     guard result.status == 0 else { throw .notARepository(directory.path, detail: result.stderr) }
-    var prefix = result.output.trimmingCharacters(in: .newlines)
+    let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
+    var prefix = lines.count > 1 ? String(lines[1]) : ""
     if prefix.hasSuffix("/") { prefix.removeLast() }
-    return prefix
+    return (prefix, lines.first == "true")
   }
 
   /// The content of each `<commit>:<path>`, nil where the file did not exist at that commit or

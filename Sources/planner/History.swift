@@ -71,7 +71,8 @@ extension PlannerCommand {
           prefix = contextFolder
         } else {
           let repository = GitRepository(at: URL(fileURLWithPath: contextFolder, isDirectory: true))
-          prefix = try repository.prefix()
+          let probe = try repository.probe()
+          prefix = probe.prefix
           let sameFolder =
             URL(fileURLWithPath: contextFolder).standardizedFileURL.path
             == URL(fileURLWithPath: ".").standardizedFileURL.path
@@ -85,7 +86,7 @@ extension PlannerCommand {
             ignore: ignore.map { repositoryPath($0.name) },
             dockerfile: input.resolvedPath == "-" ? nil : repositoryPath(input.resolvedPath))
           var changes = FileWatch.Changes()
-          let warnings = try repository.log(commits: commits) { batch in
+          let warnings = try repository.log(commits: commits, knownShallow: probe.isShallow) { batch in
             changes.record(batch, watching: watched, startingAt: model.commitCount)
             model.add(batch)
           }

@@ -121,7 +121,8 @@ package struct ChangeModel: Sendable {
   /// The `limit` paths with the highest change rate: by rate, then by raw count, both
   /// descending, then by path in byte order.
   func mostChanged(limit: Int) -> [PathChanges] {
-    let order = paths.indices.sorted { left, right in
+    guard limit > 0 else { return [] }
+    func comesFirst(_ left: Int, _ right: Int) -> Bool {
       if changeWeights[left] != changeWeights[right] {
         return changeWeights[left] > changeWeights[right]
       }
@@ -130,7 +131,17 @@ package struct ChangeModel: Sendable {
       }
       return Self.precedes(paths[left], paths[right])
     }
-    return order.prefix(max(0, limit)).map {
+    // The best `limit` in order, kept while scanning once: most paths lose to the last kept one
+    // on their counts alone, so this costs far less than sorting every path.
+    var best: [Int] = []
+    best.reserveCapacity(limit + 1)
+    for index in paths.indices {
+      if best.count == limit, let last = best.last, !comesFirst(index, last) { continue }
+      let position = best.firstIndex { comesFirst(index, $0) } ?? best.count
+      best.insert(index, at: position)
+      if best.count > limit { best.removeLast() }
+    }
+    return best.map {
       (path: paths[$0], changes: changeCounts[$0], rate: smoothed(changeWeights[$0]))
     }
   }
