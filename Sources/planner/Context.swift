@@ -35,10 +35,15 @@ extension PlannerCommand {
 
     func run() throws {
       let dockerfile: [UInt8]
-      let paths: [String]
+      var paths: [String] = []
+      var links: [String: String] = [:]
       do {
         dockerfile = try input.read()
-        paths = try pathsFrom.map(Self.readList) ?? ContextFolder.walk(contextFolder)
+        if let pathsFrom {
+          paths = try Self.readList(pathsFrom)
+        } else {
+          (paths, links) = try ContextFolder.walk(contextFolder)
+        }
       } catch let error as PlannerError {
         DiagnosticPrinter.print(error)
         throw ExitCode.failure
@@ -46,7 +51,7 @@ extension PlannerCommand {
       let ignore = ContextFolder.ignoreFile(dockerfile: input.resolvedPath, context: contextFolder)
       let outcome = Planner.context(
         dockerfile: dockerfile, file: input.displayName, contextName: contextFolder, paths: paths,
-        ignore: ignore, byStep: byStep, format: format.core)
+        links: links, ignore: ignore, byStep: byStep, format: format.core)
       ReportPrinter.write(outcome.report)
       DiagnosticPrinter.print(outcome.diagnostics)
       if outcome.hasErrors { throw ExitCode.failure }
@@ -80,9 +85,10 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Reading a context folder from disk.
 enum ContextFolder {
-  /// Every file and symbolic link under `folder`, relative to it, `/`-separated. Symbolic links
-  /// are not followed, as BuildKit sends them as links.
-  static func walk(_ folder: String) throws -> [String] {
+  /// Every file and symbolic link under `folder`, relative to it, `/`-separated, and each link's
+  /// target as stored. Links are not followed here: BuildKit sends them as links, and follows
+  /// one only when a COPY source names it.
+  static func walk(_ folder: String) throws -> (paths: [String], links: [String: String]) {
     let root = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory),
@@ -98,14 +104,21 @@ enum ContextFolder {
     }
     let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
     var paths: [String] = []
+    var links: [String: String] = [:]
     for case let url as URL in enumerator {
       let values = try? url.resourceValues(forKeys: Set(keys))
       if values?.isDirectory == true, values?.isSymbolicLink != true { continue }
-      let path = url.standardizedFileURL.path
+      let path = url.path
       guard path.hasPrefix(prefix) else { continue }
-      paths.append(String(path.dropFirst(prefix.count)))
+      let relative = String(path.dropFirst(prefix.count))
+      paths.append(relative)
+      if values?.isSymbolicLink == true,
+        let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path)
+      {
+        links[relative] = target
+      }
     }
-    return paths
+    return (paths, links)
   }
 
   /// The ignore file BuildKit uses, with its display name and bytes; nil when there is none.

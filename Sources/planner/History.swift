@@ -86,7 +86,8 @@ extension PlannerCommand {
             ignore: ignore.map { repositoryPath($0.name) },
             dockerfile: input.resolvedPath == "-" ? nil : repositoryPath(input.resolvedPath))
           var changes = FileWatch.Changes()
-          let warnings = try repository.log(commits: commits, knownShallow: probe.isShallow) { batch in
+          let warnings = try repository.log(commits: commits, knownShallow: probe.isShallow) {
+            batch in
             changes.record(batch, watching: watched, startingAt: model.commitCount)
             model.add(batch)
           }

@@ -67,9 +67,7 @@ struct RealBuildKitTests {
     // The ignore file applies first: COPY never sees dir/skipped.
     try workspace.write("dir/skipped\n", at: "context/.dockerignore")
     // BuildKit follows a symbolic link that a source names or matches, and links on the way to
-    // a source; planner treats a link as a file of its own and resolves no link.
-    let followsLinks =
-      "BuildKit copies what a source's symbolic link points to; planner counts the link"
+    // a source; links inside a copied directory stay links.
     let copies: [(source: String, folder: String, known: KnownDifference?)] = [
       ("src/*.js", "a", nil),  // a directory matching the wildcard gives its contents
       ("**/*.txt", "b", nil),  // `**` is a plain `*` in COPY: one level only
@@ -81,24 +79,9 @@ struct RealBuildKitTests {
       ("../src/../notes.txt", "h", nil),  // `..` stops at the context root
       ("./s?c/deep/", "i", nil),
       ("*/deep/*.js", "j", nil),
-      (
-        "links/notes", "k",
-        KnownDifference(
-          reason: followsLinks, onlyInBuildKit: ["notes.txt"], onlyInPlanner: ["links/notes"])
-      ),
-      (
-        "links/d*", "l",
-        KnownDifference(
-          reason: followsLinks, onlyInBuildKit: ["docs/guide.txt", "docs/x.md"],
-          onlyInPlanner: ["links/docs"])
-      ),
-      (
-        "links/docs/guide.txt", "m",
-        KnownDifference(
-          reason: "BuildKit resolves a symbolic link on the way to a source; planner reports "
-            + "'/links/docs/guide.txt' as missing, so that BuildKit would fail the step",
-          onlyInBuildKit: ["docs/guide.txt"])
-      ),
+      ("links/notes", "k", nil),  // a link to a file: the file
+      ("links/d*", "l", nil),  // a wildcard matching a link to a directory: its contents
+      ("links/docs/guide.txt", "m", nil),  // a link on the way to the source
     ]
     // COPY --exclude and COPY --parents are not tested: this BuildKit (Docker 20.10's built-in
     // Dockerfile frontend) rejects them ("Unknown flag: exclude"); model tests cover them.
@@ -108,13 +91,7 @@ struct RealBuildKitTests {
 
     let (report, errors) = try workspace.plannerReport(dockerfile: "context/Dockerfile")
     for error in errors {
-      if error.message.contains("'/links/docs/guide.txt' is not in the build context") {
-        withKnownIssue("planner resolves no symbolic link in a COPY source's path") {
-          Issue.record("planner: \(error.description)")
-        }
-      } else {
-        Issue.record("planner: \(error.description)")
-      }
+      Issue.record("planner: \(error.description)")
     }
     let exported = try workspace.build(dockerfile: "context/Dockerfile")
     for copy in copies {
@@ -682,9 +659,18 @@ extension RealBuildKitTests {
           text: Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         )
       }
+      let paths = try files(under: context)
+      var links: [String: String] = [:]
+      for path in paths {
+        if let target = try? FileManager.default.destinationOfSymbolicLink(
+          atPath: context.path + "/" + path)
+        {
+          links[path] = target
+        }
+      }
       let outcome = Planner.context(
         dockerfile: Array(try Data(contentsOf: url(dockerfile))), file: "Dockerfile",
-        contextName: "context", paths: try files(under: context), ignore: ignore, byStep: true,
+        contextName: "context", paths: paths, links: links, ignore: ignore, byStep: true,
         format: .json)
       let report = try JSONDecoder().decode(Report.self, from: Data(outcome.report))
       return (report, outcome.diagnostics.filter { $0.severity == .error })

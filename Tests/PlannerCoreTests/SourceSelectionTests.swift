@@ -88,6 +88,48 @@ struct SourceSelectionTests {
   }
 }
 
+@Suite("Symbolic links in COPY sources")
+struct SymbolicLinkSelectionTests {
+  static let context = BuildContext(
+    paths: [
+      "notes.txt", "docs/guide.txt", "docs/x.md", "links/notes", "links/docs", "links/abs",
+      "loop/a", "loop/b",
+    ],
+    links: [
+      "links/notes": "../notes.txt", "links/docs": "../docs", "links/abs": "/docs/x.md",
+      "loop/a": "b", "loop/b": "a",
+    ])
+
+  func files(_ source: String) -> [String]? {
+    guard case .files(let files) = SourceSelection.select(source, in: Self.context) else {
+      return nil
+    }
+    return files
+  }
+
+  @Test func aSourceThatNamesALinkReadsItsTarget() {
+    #expect(files("links/notes") == ["notes.txt"])
+    #expect(files("links/docs") == ["docs/guide.txt", "docs/x.md"])
+    #expect(files("links/abs") == ["docs/x.md"])  // an absolute target is inside the context
+  }
+
+  @Test func aWildcardMatchingALinkFollowsIt() {
+    #expect(files("links/d*") == ["docs/guide.txt", "docs/x.md"])
+  }
+
+  @Test func aLinkOnTheWayToASourceIsFollowed() {
+    #expect(files("links/docs/guide.txt") == ["docs/guide.txt"])
+  }
+
+  @Test func linksInsideACopiedDirectoryStayLinks() {
+    #expect(files("links") == ["links/abs", "links/docs", "links/notes"])
+  }
+
+  @Test func aLinkLoopEndsAsNotFound() {
+    #expect(SourceSelection.select("loop/a", in: Self.context) == .notFound("/loop/a"))
+  }
+}
+
 @Suite("Context properties")
 struct ContextPropertyTests {
   static let names = ["a", "b", "src", "docs", "x.md", "y.go", "node_modules", ".git", "README.md"]

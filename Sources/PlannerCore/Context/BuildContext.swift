@@ -4,13 +4,18 @@
 /// Paths are kept sorted by their bytes, so the files under any directory form one contiguous
 /// range: a directory lookup is a binary search, not a scan.
 struct BuildContext: Hashable, Sendable {
-  /// The files, sorted by their UTF-8 bytes.
+  /// The files, sorted by their UTF-8 bytes. A symbolic link is a file of its own here.
   let files: [String]
   private let keys: [[UInt8]]
+  /// Symbolic links of the context and what each points to, as a path from the context root
+  /// (BuildKit resolves an absolute target inside the context, and `..` stops at the root).
+  let links: [String: String]
 
   /// The context made of `paths` (files, relative to the context root) less what `ignore`
   /// excludes. Paths are cleaned (`./a` is `a`); `.` and paths that leave the root are dropped.
-  init(paths: some Sequence<String>, ignore: IgnoreMatcher? = nil) {
+  ///
+  /// `links` maps each symbolic link among `paths` to its target as stored in the link.
+  init(paths: some Sequence<String>, ignore: IgnoreMatcher? = nil, links: [String: String] = [:]) {
     var kept: [[UInt8]] = []
     var filter = ignore.map { ContextFilter($0) }
     for path in paths {
@@ -25,6 +30,49 @@ struct BuildContext: Hashable, Sendable {
     for key in kept where unique.last != key { unique.append(key) }
     keys = unique
     files = unique.map { String(decoding: $0, as: UTF8.self) }
+    var resolvedLinks: [String: String] = [:]
+    for (link, target) in links {
+      let path = BuildContext.relative(link)
+      let directory = path.split(separator: "/").dropLast().joined(separator: "/")
+      resolvedLinks[path] = BuildContext.relative(
+        target.hasPrefix("/") || directory.isEmpty ? target : directory + "/" + target)
+    }
+    self.links = resolvedLinks.filter { link, _ in
+      let key = Array(link.utf8)
+      var low = 0
+      var high = unique.count
+      while low < high {
+        let middle = (low + high) / 2
+        if unique[middle].lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle }
+      }
+      return low < unique.count && unique[low] == key
+    }
+  }
+
+  /// `path` with every symbolic link on it followed, as BuildKit resolves a COPY source: a link
+  /// in the middle of the path, or the path itself being one. Nil after 255 links: a loop, which
+  /// fails the build.
+  func resolvingLinks(_ path: String) -> String? {
+    guard !links.isEmpty else { return path }
+    var current = path
+    var hops = 0
+    var restart = true
+    while restart, hops < 255 {
+      restart = false
+      var prefix = ""
+      let components = current.split(separator: "/")
+      for (index, component) in components.enumerated() {
+        prefix = prefix.isEmpty ? String(component) : prefix + "/" + component
+        if let target = links[prefix] {
+          let rest = components[(index + 1)...].joined(separator: "/")
+          current = BuildContext.relative(rest.isEmpty ? target : target + "/" + rest)
+          hops += 1
+          restart = true
+          break
+        }
+      }
+    }
+    return restart ? nil : current
   }
 
   /// A path as BuildKit resolves a COPY source or bind mount: relative to the context root,

@@ -51,10 +51,12 @@ extension Planner {
   ///   - dockerfile: the Dockerfile's bytes and its display name.
   ///   - contextName: the context folder as the user gave it.
   ///   - paths: the context's files, relative to the context folder.
+  ///   - links: the symbolic links among `paths`, with their targets as stored.
   ///   - ignore: the ignore file's display name and bytes, when one applies.
   package static func context(
     dockerfile: [UInt8], file: String, contextName: String, paths: [String],
-    ignore: (name: String, text: [UInt8])?, byStep: Bool, format: TextOrJSON
+    links: [String: String] = [:], ignore: (name: String, text: [UInt8])?, byStep: Bool,
+    format: TextOrJSON
   ) -> Outcome {
     var diagnostics: [Diagnostic] = []
     var matcher: IgnoreMatcher?
@@ -70,7 +72,7 @@ extension Planner {
         return Outcome(report: [], diagnostics: diagnostics)
       }
     }
-    let buildContext = BuildContext(paths: paths, ignore: matcher)
+    let buildContext = BuildContext(paths: paths, ignore: matcher, links: links)
     var steps: [ContextRead] = []
     switch DockerfileParser(file: file).parse(dockerfile) {
     case .failure(let failure):

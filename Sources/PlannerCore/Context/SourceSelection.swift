@@ -117,7 +117,10 @@ enum SourceSelection {
     return kept.joined(separator: "/")
   }
 
-  /// The files `source` selects in `context`.
+  /// The files `source` selects in `context`. A symbolic link that the source names or matches
+  /// is followed, as BuildKit follows it (a link to a file reads that file, to a directory its
+  /// contents), and so is a link on the way to a literal source; links inside a copied directory
+  /// stay links.
   static func select(
     _ source: String, in context: BuildContext, parents: Bool = false, excludes: [String] = []
   ) -> Outcome {
@@ -127,10 +130,41 @@ enum SourceSelection {
     } catch {
       return .badPattern("invalid pattern in '\(source)': \(error)")
     }
-    if reader.isLiteral, !context.containsFile(reader.path), !context.containsDirectory(reader.path)
-    {
-      return .notFound("/" + reader.path)
+    if reader.isLiteral {
+      guard let resolved = context.resolvingLinks(reader.path) else {
+        return .notFound("/" + reader.path)
+      }
+      if resolved != reader.path {
+        guard context.containsFile(resolved) || context.containsDirectory(resolved) else {
+          return .notFound("/" + reader.path)
+        }
+        return .files(resolved.isEmpty ? context.files : Self.contents(of: resolved, in: context))
+      }
+      if !context.containsFile(reader.path), !context.containsDirectory(reader.path) {
+        return .notFound("/" + reader.path)
+      }
     }
-    return .files(context.files.filter(reader.reads))
+    var selected = context.files.filter(reader.reads)
+    // A wildcard's own matches that are links: follow them (one entry each, then no further).
+    if !reader.isLiteral, !context.links.isEmpty {
+      let depth = reader.path.split(separator: "/").count
+      var expanded: [String] = []
+      for path in selected {
+        if context.links[path] != nil, path.split(separator: "/").count == depth, !parents {
+          if let target = context.resolvingLinks(path) {
+            expanded += Self.contents(of: target, in: context)
+          }
+        } else {
+          expanded.append(path)
+        }
+      }
+      selected = Array(Set(expanded)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+    return .files(selected)
+  }
+
+  /// A file itself, or the files under a directory.
+  private static func contents(of path: String, in context: BuildContext) -> [String] {
+    context.containsFile(path) ? [path] : Array(context.files(under: path))
   }
 }
