@@ -65,6 +65,7 @@ extension PlannerCommand {
       let ignore = ContextFolder.ignoreFile(dockerfile: input.resolvedPath, context: contextFolder)
       var ignoreHistory = ignore.map { IgnoreFileHistory(name: $0.name, current: $0.text) }
       let prefix: String
+      var linkPaths: [String] = []
       do {
         if let historyFile {
           try Self.readRecorded(historyFile, limit: commits) { model.add($0) }
@@ -86,6 +87,7 @@ extension PlannerCommand {
             ignore: ignore.map { repositoryPath($0.name) },
             dockerfile: input.resolvedPath == "-" ? nil : repositoryPath(input.resolvedPath))
           var changes = FileWatch.Changes()
+          defer { linkPaths = changes.links }
           let warnings = try repository.log(commits: commits, knownShallow: probe.isShallow) {
             batch in
             changes.record(batch, watching: watched, startingAt: model.commitCount)
@@ -111,12 +113,35 @@ extension PlannerCommand {
         DiagnosticPrinter.print(error)
         throw ExitCode.failure
       }
+      let links =
+        historyFile == nil ? Self.links(linkPaths, prefix: prefix, context: contextFolder) : [:]
       let outcome = Planner.history(
         model: model, dockerfile: dockerfile, file: input.displayName, contextPrefix: prefix,
-        ignoreHistory: ignoreHistory, limit: limit, format: format.core)
+        ignoreHistory: ignoreHistory, links: links, limit: limit, format: format.core)
       ReportPrinter.write(outcome.report)
       DiagnosticPrinter.print(outcome.diagnostics)
       if outcome.hasErrors { throw ExitCode.failure }
+    }
+
+    /// The symbolic links among `paths` (repository-relative) that are still links in the context
+    /// folder, with their targets: the links a step may follow. Only links that changed in the
+    /// window are known this way, which spares walking the whole tree.
+    static func links(_ paths: [String], prefix: String, context: String) -> [String: String] {
+      var links: [String: String] = [:]
+      for path in paths {
+        var relative = path
+        if !prefix.isEmpty {
+          guard path.hasPrefix(prefix + "/") else { continue }
+          relative = String(path.dropFirst(prefix.count + 1))
+        }
+        let onDisk = URL(fileURLWithPath: context, isDirectory: true).appendingPathComponent(
+          relative
+        ).path
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: onDisk) {
+          links[relative] = target
+        }
+      }
+      return links
     }
 
     /// The ignore file's contents over the window, read with one `git cat-file --batch`: the
@@ -184,10 +209,15 @@ struct FileWatch {
     var ignore: [(index: Int, id: String)] = []
     /// The commit that added the Dockerfile, when the window reaches it.
     var dockerfileAdded: (index: Int, id: String)?
+    /// Paths that some change of the window made a symbolic link (mode 120000); whether each is
+    /// still one is checked on disk.
+    var links: [String] { linkSet.sorted() }
+    private var linkSet: Set<String> = []
 
     mutating func record(_ batch: [Commit], watching watch: FileWatch, startingAt first: Int) {
       for (offset, commit) in batch.enumerated() {
         for change in commit.changes {
+          if change.newMode == 0o120000 { linkSet.insert(change.path) }
           if change.path == watch.ignore {
             ignore.append((first + offset, commit.id))
           } else if change.path == watch.dockerfile, change.status == .added, dockerfileAdded == nil

@@ -89,6 +89,22 @@ struct HistoryReportTests {
     #expect(stepCommits(second) == [1, 3, 1])
   }
 
+  @Test func aChangeToALinksTargetCountsForTheStepThatCopiesTheLink() throws {
+    let dockerfile = Array("FROM x\nCOPY app/links/d* /d/\nCOPY app/links/notes /n/\n".utf8)
+    let commits = [
+      Self.commit("b", ["app/docs/guide.md"]),
+      Self.commit("a", ["app/notes.txt"]),
+    ]
+    let outcome = Planner.history(
+      model: ChangeModel(commits: commits), dockerfile: dockerfile, file: "Dockerfile",
+      contextPrefix: "", ignoreHistory: nil,
+      links: ["app/links/docs": "../docs", "app/links/notes": "../notes.txt"], limit: 3,
+      format: .json)
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(outcome.report)) as? [String: Any])
+    #expect(stepCommits(object) == [1, 1])
+  }
+
   @Test func theMostChangedPathsComeFirst() throws {
     let paths = ((try report()["mostChanged"] as? [[String: Any]]) ?? []).compactMap {
       $0["path"] as? String

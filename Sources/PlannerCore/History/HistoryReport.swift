@@ -108,11 +108,14 @@ extension Planner {
   ///   - model: the window's changes (built incrementally, so that no commit is kept).
   ///   - contextPrefix: the context folder relative to the repository root (`""` for the root).
   ///   - ignoreHistory: the ignore file's contents over the window; nil when there is none.
+  ///   - links: the context's symbolic links today (context-relative path to target as stored).
   package static func history(
     model: ChangeModel, dockerfile: [UInt8], file: String, contextPrefix: String,
-    ignoreHistory: IgnoreFileHistory?, limit: Int, format: TextOrJSON
+    ignoreHistory: IgnoreFileHistory?, links: [String: String] = [:], limit: Int,
+    format: TextOrJSON
   ) -> Outcome {
     var diagnostics: [Diagnostic] = []
+    let linkTargets = LinkTargets(links: links)
     // One filter per version of the ignore file, and which version each commit uses.
     var filters: [ContextFilter?] = []
     var versionOfCommit = [Int](repeating: 0, count: model.commitCount)
@@ -175,9 +178,14 @@ extension Planner {
             continue
           }
           do {
-            readers.append(
-              try SourceSelection.Reader(
-                source: value, parents: step.parents, excludes: step.excludes))
+            let reader = try SourceSelection.Reader(
+              source: value, parents: step.parents, excludes: step.excludes)
+            readers.append(reader)
+            // A symbolic link the source names, matches or passes through: the step reads what
+            // it points to (today's links, as the walk found them).
+            for target in linkTargets.targets(readBy: reader, parents: step.parents) {
+              readers.append(try SourceSelection.Reader(source: target, excludes: step.excludes))
+            }
           } catch {
             diagnostics.append(
               Diagnostic(
@@ -225,5 +233,32 @@ extension Planner {
   /// the working folder's own path from the root (`git rev-parse --show-prefix`).
   package static func repositoryPath(_ path: String, workingPrefix: String) -> String {
     BuildContext.relative(workingPrefix.isEmpty ? path : workingPrefix + "/" + path)
+  }
+}
+
+/// Where the symbolic links a source reaches point to, for history: a step that copies a link's
+/// target reads the files there, so their changes count for it.
+struct LinkTargets {
+  private let context: BuildContext
+
+  init(links: [String: String]) {
+    context = BuildContext(paths: links.keys, links: links)
+  }
+
+  /// The resolved targets of the links `reader` reaches: a literal source that names or passes
+  /// through a link, or a wildcard's direct match that is a link.
+  func targets(readBy reader: SourceSelection.Reader, parents: Bool) -> [String] {
+    guard !context.links.isEmpty, !parents else { return [] }
+    if reader.isLiteral {
+      guard let resolved = context.resolvingLinks(reader.path), resolved != reader.path else {
+        return []
+      }
+      return [resolved]
+    }
+    let depth = reader.path.split(separator: "/").count
+    return context.links.keys.sorted().compactMap { link in
+      guard link.split(separator: "/").count == depth, reader.reads(link) else { return nil }
+      return context.resolvingLinks(link)
+    }
   }
 }
