@@ -33,16 +33,24 @@ extension PlannerCommand {
     @Option(help: "Output format: text or json.")
     var format: ReportFormat = .text
 
+    func validate() throws {
+      if pathsFrom == "-", input.resolvedPath == "-" {
+        throw ValidationError(
+          "The Dockerfile and --paths-from cannot both come from standard input.")
+      }
+    }
+
     func run() throws {
       let dockerfile: [UInt8]
       var paths: [String] = []
       var links: [String: String] = [:]
+      var directories: [String] = []
       do {
         dockerfile = try input.read()
         if let pathsFrom {
           paths = try Self.readList(pathsFrom)
         } else {
-          (paths, links) = try ContextFolder.walk(contextFolder)
+          (paths, links, directories) = try ContextFolder.walk(contextFolder)
         }
       } catch let error as PlannerError {
         DiagnosticPrinter.print(error)
@@ -51,7 +59,7 @@ extension PlannerCommand {
       let ignore = ContextFolder.ignoreFile(dockerfile: input.resolvedPath, context: contextFolder)
       let outcome = Planner.context(
         dockerfile: dockerfile, file: input.displayName, contextName: contextFolder, paths: paths,
-        links: links, ignore: ignore, byStep: byStep, format: format.core)
+        links: links, directories: directories, ignore: ignore, byStep: byStep, format: format.core)
       ReportPrinter.write(outcome.report)
       DiagnosticPrinter.print(outcome.diagnostics)
       if outcome.hasErrors { throw ExitCode.failure }
@@ -88,8 +96,12 @@ enum ContextFolder {
   /// Every file and symbolic link under `folder`, relative to it, `/`-separated, and each link's
   /// target as stored. Links are not followed here: BuildKit sends them as links, and follows
   /// one only when a COPY source names it.
-  static func walk(_ folder: String) throws -> (paths: [String], links: [String: String]) {
-    let root = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
+  static func walk(_ folder: String) throws -> (
+    paths: [String], links: [String: String], directories: [String]
+  ) {
+    // `docker build` resolves the context folder's own links first.
+    let root = URL(fileURLWithPath: folder.isEmpty ? "." : folder, isDirectory: true)
+      .resolvingSymlinksInPath().standardizedFileURL
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory),
       isDirectory.boolValue
@@ -102,15 +114,21 @@ enum ContextFolder {
     else {
       throw PlannerError.unreadableFile(folder, reason: "cannot list the directory")
     }
-    let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
+    let prefix = Array((root.path.hasSuffix("/") ? root.path : root.path + "/").utf8)
     var paths: [String] = []
     var links: [String: String] = [:]
+    var directories: [String] = []
     for case let url as URL in enumerator {
       let values = try? url.resourceValues(forKeys: Set(keys))
-      if values?.isDirectory == true, values?.isSymbolicLink != true { continue }
       let path = url.path
-      guard path.hasPrefix(prefix) else { continue }
-      let relative = String(path.dropFirst(prefix.count))
+      // Compared as bytes: a name that starts with a combining mark would join the `/` into
+      // one Character.
+      guard path.utf8.starts(with: prefix) else { continue }
+      let relative = String(decoding: Array(path.utf8.dropFirst(prefix.count)), as: UTF8.self)
+      if values?.isDirectory == true, values?.isSymbolicLink != true {
+        directories.append(relative)
+        continue
+      }
       paths.append(relative)
       if values?.isSymbolicLink == true,
         let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path)
@@ -118,7 +136,7 @@ enum ContextFolder {
         links[relative] = target
       }
     }
-    return (paths, links)
+    return (paths, links, directories)
   }
 
   /// The ignore file BuildKit uses, with its display name and bytes; nil when there is none.

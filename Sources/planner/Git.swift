@@ -188,13 +188,16 @@ struct GitRepository {
 
   /// One `git rev-parse` for what planner needs to know before reading: that this is a
   /// repository, the folder's path from its root, and whether the clone is shallow.
-  func probe() throws(PlannerHistoryError) -> (prefix: String, isShallow: Bool) {
-    let result = try capture(["rev-parse", "--is-shallow-repository", "--show-prefix"])
+  func probe() throws(PlannerHistoryError) -> (prefix: String, isShallow: Bool, top: String) {
+    let result = try capture([
+      "rev-parse", "--is-shallow-repository", "--show-prefix", "--show-toplevel",
+    ])
     guard result.status == 0 else { throw .notARepository(directory.path, detail: result.stderr) }
     let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
     var prefix = lines.count > 1 ? String(lines[1]) : ""
     if prefix.hasSuffix("/") { prefix.removeLast() }
-    return (prefix, lines.first == "true")
+    let top = lines.count > 2 ? String(lines[2]) : ""
+    return (prefix, lines.first == "true", top)
   }
 
   /// The content of each `<commit>:<path>`, nil where the file did not exist at that commit or

@@ -74,17 +74,20 @@ extension PlannerCommand {
           let repository = GitRepository(at: URL(fileURLWithPath: contextFolder, isDirectory: true))
           let probe = try repository.probe()
           prefix = probe.prefix
-          let sameFolder =
-            URL(fileURLWithPath: contextFolder).standardizedFileURL.path
-            == URL(fileURLWithPath: ".").standardizedFileURL.path
-          let workingPrefix =
-            sameFolder
-            ? prefix : try GitRepository(at: URL(fileURLWithPath: ".", isDirectory: true)).prefix()
-          func repositoryPath(_ path: String) -> String {
-            Planner.repositoryPath(path, workingPrefix: workingPrefix)
+          // Paths as the user gave them (relative to the working folder, or absolute) made
+          // relative to the top of the context's repository; nil outside it.
+          let top = URL(fileURLWithPath: probe.top, isDirectory: true).resolvingSymlinksInPath()
+            .path
+          func repositoryPath(_ path: String) -> String? {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+              .resolvingSymlinksInPath().path
+            let full =
+              (folder == "/" ? "" : folder) + "/" + URL(fileURLWithPath: path).lastPathComponent
+            guard full.utf8.starts(with: (top + "/").utf8) else { return nil }
+            return String(decoding: Array(full.utf8.dropFirst(top.utf8.count + 1)), as: UTF8.self)
           }
           let watched = FileWatch(
-            ignore: ignore.map { repositoryPath($0.name) },
+            ignore: ignore.flatMap { repositoryPath($0.name) },
             dockerfile: input.resolvedPath == "-" ? nil : repositoryPath(input.resolvedPath))
           var changes = FileWatch.Changes()
           defer { linkPaths = changes.links }
@@ -174,8 +177,13 @@ extension PlannerCommand {
 
     /// A recorded history, streamed through the parser in 64 KiB chunks.
     static func readRecorded(_ path: String, limit: Int, handler: ([Commit]) -> Void) throws {
-      guard let handle = FileHandle(forReadingAtPath: path) else {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         throw PlannerError.unreadableFile(path, reason: "no such file or directory")
+      }
+      guard !isDirectory.boolValue, let handle = FileHandle(forReadingAtPath: path) else {
+        throw PlannerError.unreadableFile(
+          path, reason: isDirectory.boolValue ? "is a directory" : "permission denied")
       }
       defer { try? handle.close() }
       var parser = GitLogParser(file: path)
@@ -185,7 +193,14 @@ extension PlannerCommand {
         delivered += kept.count
         if !kept.isEmpty { handler(Array(kept)) }
       }
-      while delivered < limit, let chunk = try? handle.read(upToCount: 65_536), !chunk.isEmpty {
+      while delivered < limit {
+        let chunk: Data
+        do {
+          guard let read = try handle.read(upToCount: 65_536), !read.isEmpty else { break }
+          chunk = read
+        } catch {
+          throw PlannerError.unreadableFile(path, reason: error.localizedDescription)
+        }
         deliver(parser.feed(Array(chunk)[...]))
       }
       // Stopping at the limit leaves a commit half read: that is not a problem of the file.

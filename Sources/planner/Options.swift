@@ -29,6 +29,12 @@ struct DockerfileOptions: ParsableArguments {
     if resolvedPath == "-" {
       return Array(FileHandle.standardInput.readDataToEndOfFile())
     }
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: resolvedPath, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    {
+      throw PlannerError.unreadableFile(resolvedPath, reason: "is a directory")
+    }
     do {
       return Array(try Data(contentsOf: URL(fileURLWithPath: resolvedPath)))
     } catch {

@@ -166,3 +166,29 @@ struct ContextPropertyTests {
     }
   }
 }
+
+@Suite("Build context edges")
+struct BuildContextEdgeTests {
+  @Test func pathsThatLeaveTheRootAreNotInTheContext() {
+    let context = BuildContext(paths: ["../up", "/abs/x", "a/../../b", "ok", "./also"])
+    #expect(context.files == ["also", "ok"])
+  }
+
+  @Test func anEmptyFolderIsADirectoryACopyMayName() {
+    let context = BuildContext(paths: ["a.txt"], directories: ["empty"])
+    #expect(SourceSelection.select("empty", in: context) == .files([]))
+    #expect(SourceSelection.select("missing", in: context) == .notFound("/missing"))
+  }
+
+  @Test func aFolderWhoseFilesAreAllIgnoredIsStillSent() throws {
+    let ignore = try IgnoreMatcher(patterns: ["d/e"])
+    let context = BuildContext(paths: ["d/e"], ignore: ignore, directories: ["d"])
+    #expect(SourceSelection.select("d", in: context) == .files([]))
+  }
+
+  @Test func aNameStartingWithACombiningMarkKeepsItsSlash() {
+    let name = "dir/\u{0301}x"
+    #expect(BuildContext.relative(name) == name)
+    #expect(BuildContext(paths: [name]).files == [name])
+  }
+}

@@ -15,10 +15,23 @@ struct BuildContext: Hashable, Sendable {
   /// excludes. Paths are cleaned (`./a` is `a`); `.` and paths that leave the root are dropped.
   ///
   /// `links` maps each symbolic link among `paths` to its target as stored in the link.
-  init(paths: some Sequence<String>, ignore: IgnoreMatcher? = nil, links: [String: String] = [:]) {
+  init(
+    paths: some Sequence<String>, ignore: IgnoreMatcher? = nil, links: [String: String] = [:],
+    directories: some Sequence<String> = [String]()
+  ) {
     var kept: [[UInt8]] = []
     var filter = ignore.map { ContextFilter($0) }
+    var sentDirectories: Set<String> = []
+    for directory in directories {
+      let cleaned = BuildContext.relative(directory)
+      if cleaned.isEmpty || BuildContext.leavesRoot(directory) { continue }
+      if let decided = filter?.sends(cleaned), !decided { continue }
+      sentDirectories.insert(cleaned)
+    }
+    self.emptyDirectories = sentDirectories
     for path in paths {
+      // A path that leaves the root (`../x`, `/x`) is not part of the context.
+      if BuildContext.leavesRoot(path) { continue }
       let cleaned = BuildContext.relative(path)
       if cleaned.isEmpty { continue }
       if let decided = filter?.sends(cleaned), !decided { continue }
@@ -75,18 +88,43 @@ struct BuildContext: Hashable, Sendable {
     return restart ? nil : current
   }
 
+  /// Folders of the context that the walk found, empty ones included.
+  private let emptyDirectories: Set<String>
+
+  /// Whether `path` (a file the walk or a list names) lies outside the context root.
+  static func leavesRoot(_ path: String) -> Bool {
+    if path.hasPrefix("/") { return true }
+    var depth = 0
+    for part in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+      if part.elementsEqual("..".utf8) {
+        depth -= 1
+        if depth < 0 { return true }
+      } else if !part.elementsEqual(".".utf8) {
+        depth += 1
+      }
+    }
+    return false
+  }
+
   /// A path as BuildKit resolves a COPY source or bind mount: relative to the context root,
   /// `..` clamped at the root, leading and trailing `/` ignored. The root itself is `""`.
   static func relative(_ path: String) -> String {
-    var parts: [Substring] = []
-    for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-      switch part {
-      case ".": continue
-      case "..": if !parts.isEmpty { parts.removeLast() }
-      default: parts.append(part)
+    // Split on the `/` byte: a `/` followed by a combining mark is one Character.
+    var parts: [Substring.UTF8View.SubSequence] = []
+    for part in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+      if part.elementsEqual(".".utf8) { continue }
+      if part.elementsEqual("..".utf8) {
+        if !parts.isEmpty { parts.removeLast() }
+        continue
       }
+      parts.append(part)
     }
-    return parts.joined(separator: "/")
+    var bytes: [UInt8] = []
+    for (index, part) in parts.enumerated() {
+      if index > 0 { bytes.append(UInt8(ascii: "/")) }
+      bytes.append(contentsOf: part)
+    }
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// The index range of the files under `directory` (`""` is the root).
@@ -113,7 +151,7 @@ struct BuildContext: Hashable, Sendable {
 
   /// Whether `path` is a directory of the context (holds at least one file).
   func containsDirectory(_ path: String) -> Bool {
-    path.isEmpty ? !keys.isEmpty : !rangeOfFiles(under: path).isEmpty
+    path.isEmpty || emptyDirectories.contains(path) || !rangeOfFiles(under: path).isEmpty
   }
 
   /// The entries directly inside `directory`: names, and whether each is a directory.

@@ -52,10 +52,13 @@ extension Planner {
   ///   - contextName: the context folder as the user gave it.
   ///   - paths: the context's files, relative to the context folder.
   ///   - links: the symbolic links among `paths`, with their targets as stored.
+  ///   - directories: the context's folders, empty ones included (a COPY of one is no error).
   ///   - ignore: the ignore file's display name and bytes, when one applies.
   package static func context(
     dockerfile: [UInt8], file: String, contextName: String, paths: [String],
-    links: [String: String] = [:], ignore: (name: String, text: [UInt8])?, byStep: Bool,
+    links: [String: String] = [:], directories: [String] = [],
+    ignore: (name: String, text: [UInt8])?,
+    byStep: Bool,
     format: TextOrJSON
   ) -> Outcome {
     var diagnostics: [Diagnostic] = []
@@ -72,7 +75,8 @@ extension Planner {
         return Outcome(report: [], diagnostics: diagnostics)
       }
     }
-    let buildContext = BuildContext(paths: paths, ignore: matcher, links: links)
+    let buildContext = BuildContext(
+      paths: paths, ignore: matcher, links: links, directories: directories)
     var steps: [ContextRead] = []
     switch DockerfileParser(file: file).parse(dockerfile) {
     case .failure(let failure):

@@ -134,6 +134,7 @@ package struct ChangeModel: Sendable {
     // The best `limit` in order, kept while scanning once: most paths lose to the last kept one
     // on their counts alone, so this costs far less than sorting every path.
     var best: [Int] = []
+    let limit = min(limit, paths.count)
     best.reserveCapacity(limit + 1)
     for index in paths.indices {
       if best.count == limit, let last = best.last, !comesFirst(index, last) { continue }

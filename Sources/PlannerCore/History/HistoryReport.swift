@@ -1,3 +1,5 @@
+import Foundation
+
 /// What `planner history` prints: the paths that changed most over the window, and for every
 /// step that reads the build context, how often a commit of the window would have invalidated it.
 struct HistoryReport: Encodable {
@@ -51,10 +53,11 @@ struct HistoryReport: Encodable {
     (format(rate * 100) + "%").leftPadded(to: 6)
   }
 
-  /// One decimal, fixed, so output does not depend on the platform's float printing.
+  /// One decimal, fixed, so output does not depend on the platform's float printing; large
+  /// values print in full.
   static func format(_ value: Double) -> String {
-    let tenths = Int((value * 10).rounded())
-    return "\(tenths / 10).\(abs(tenths % 10))"
+    guard value.isFinite else { return String(describing: value) }
+    return String(format: "%.1f", value)
   }
 }
 
@@ -225,14 +228,6 @@ extension Planner {
       return Outcome(report: Array(report.text(file: file).utf8), diagnostics: diagnostics)
     case .json: return Outcome(report: JSONOutput.encode(report), diagnostics: diagnostics)
     }
-  }
-}
-
-extension Planner {
-  /// A path given relative to the working folder, made relative to the repository root, given
-  /// the working folder's own path from the root (`git rev-parse --show-prefix`).
-  package static func repositoryPath(_ path: String, workingPrefix: String) -> String {
-    BuildContext.relative(workingPrefix.isEmpty ? path : workingPrefix + "/" + path)
   }
 }
 
