@@ -64,6 +64,11 @@ def history_bench(planner, work):
     # its output read by `cat`, for comparison.
     piped = ["sh", "-c", shlex.join(log_args) + " | cat > /dev/null"]
     piped_time = best_of(3, piped, cwd=repo)
+    recorded = os.path.join(work, "history-bench.log")
+    with open(recorded, "wb") as out:
+        subprocess.run(log_args, cwd=repo, stdout=out, check=True)
+    bench = os.path.join(os.path.dirname(planner), "planner-bench")
+    print(subprocess.run([bench, "--history", recorded, "5"], capture_output=True, text=True, check=True).stdout.strip())
     print(f"history: planner history --commits 10000 {planner_time:.3f} s; the same git log {git_time:.3f} s; "
           f"ratio {planner_time / git_time:.2f} (target <= 1.3); git log read through a pipe "
           f"{piped_time:.3f} s, ratio {planner_time / piped_time:.2f}")

@@ -1,29 +1,65 @@
-// Times planner's parser in-process, without process start, file reading or output, so the
-// figure is the parser's own throughput. Used by `make bench`; not installed.
+// Times planner's parsers in-process, without process start, file reading or output, so the
+// figures are the parsers' own throughput. Used by `make bench`; not installed.
 //
-// Usage: planner-bench FILE [REPEAT]
+// Usage: planner-bench FILE [REPEAT]            the Dockerfile parser
+//        planner-bench --history LOG [REPEAT]   the git log reader and the change model
 import Foundation
 import PlannerCore
 
-let arguments = CommandLine.arguments
-guard arguments.count >= 2, let data = FileManager.default.contents(atPath: arguments[1]) else {
-  FileHandle.standardError.write(Data("usage: planner-bench FILE [REPEAT]\n".utf8))
+var arguments = Array(CommandLine.arguments.dropFirst())
+let history = arguments.first == "--history"
+if history { arguments.removeFirst() }
+guard let path = arguments.first, let data = FileManager.default.contents(atPath: path) else {
+  FileHandle.standardError.write(Data("usage: planner-bench [--history] FILE [REPEAT]\n".utf8))
   exit(64)
 }
-let repeats = arguments.count >= 3 ? max(1, Int(arguments[2]) ?? 5) : 5
+let repeats = arguments.count >= 2 ? max(1, Int(arguments[1]) ?? 5) : 5
 let source = Array(data)
 let clock = ContinuousClock()
-var best = Duration.seconds(1_000_000)
-var instructions = 0
-for _ in 0..<repeats {
-  let start = clock.now
-  instructions = Planner.countInstructions(source)
-  best = min(best, clock.now - start)
+
+func seconds(_ duration: Duration) -> Double {
+  Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
-let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) / 1e18
+
 let megabytes = Double(source.count) / 1_048_576
-print(
-  String(
-    format: "parse: %.1f MB, %d instructions, best of %d: %.3f s = %.1f MB/s", megabytes,
-    instructions,
-    repeats, seconds, megabytes / seconds))
+if history {
+  var bestParse = Duration.seconds(1_000_000)
+  var bestModel = Duration.seconds(1_000_000)
+  var commits = 0
+  for _ in 0..<repeats {
+    var parser = GitLogParser(file: path)
+    var parsed: [Commit] = []
+    let start = clock.now
+    var offset = 0
+    while offset < source.count {
+      let end = min(source.count, offset + 262_144)
+      parsed += parser.feed(source[offset..<end])
+      offset = end
+    }
+    parsed += parser.finish().0
+    let parsedAt = clock.now
+    var model = ChangeModel()
+    model.add(parsed)
+    let builtAt = clock.now
+    commits = model.commitCount
+    bestParse = min(bestParse, parsedAt - start)
+    bestModel = min(bestModel, builtAt - parsedAt)
+  }
+  print(
+    String(
+      format: "history: %.1f MB, %d commits, best of %d: parse %.3f s = %.1f MB/s, model %.3f s",
+      megabytes, commits, repeats, seconds(bestParse), megabytes / seconds(bestParse),
+      seconds(bestModel)))
+} else {
+  var best = Duration.seconds(1_000_000)
+  var instructions = 0
+  for _ in 0..<repeats {
+    let start = clock.now
+    instructions = Planner.countInstructions(source)
+    best = min(best, clock.now - start)
+  }
+  print(
+    String(
+      format: "parse: %.1f MB, %d instructions, best of %d: %.3f s = %.1f MB/s", megabytes,
+      instructions, repeats, seconds(best), megabytes / seconds(best)))
+}
