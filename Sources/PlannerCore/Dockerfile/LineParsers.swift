@@ -22,15 +22,22 @@ enum LineParsers {
 
     /// The keyword `bytes` names, compared as BuildKit does: after Go's `strings.ToLower`.
     init?(_ bytes: ArraySlice<UInt8>) {
-      var lower = Array(bytes)
-      if bytes.allSatisfy({ $0 < 0x80 }) {
-        for i in lower.indices where lower[i] >= 0x41 && lower[i] <= 0x5A { lower[i] += 32 }
-      } else {
+      guard bytes.allSatisfy({ $0 < 0x80 }) else {
         // Rare: Unicode lower-casing can turn a non-ASCII letter into an ASCII one (K, İ).
-        lower = GoText.lowercased(lower)
+        let lower = GoText.lowercased(Array(bytes))
+        guard let match = Self.byLength[lower.count]?.first(where: { $0.bytes == lower }) else {
+          return nil
+        }
+        self = match.keyword
+        return
       }
-      guard let candidates = Self.byLength[lower.count],
-        let match = candidates.first(where: { $0.bytes == lower })
+      // ASCII: compare in place, folding case, without building a lower-cased copy.
+      guard let candidates = Self.byLength[bytes.count],
+        let match = candidates.first(where: { candidate in
+          zip(candidate.bytes, bytes).allSatisfy { expected, byte in
+            (byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte) == expected
+          }
+        })
       else { return nil }
       self = match.keyword
     }
