@@ -192,3 +192,20 @@ struct BuildContextEdgeTests {
     #expect(BuildContext(paths: [name]).files == [name])
   }
 }
+
+@Suite("Context report text")
+struct ContextReportTextTests {
+  @Test func aPathWithANewlineStaysOnOneLine() {
+    #expect(ContextReport.display("a\nb") == "\"a\\nb\"")
+    #expect(ContextReport.display("plain é") == "plain é")
+  }
+
+  @Test func anInvalidIgnorePatternIsReportedOnItsLine() {
+    let outcome = Planner.context(
+      dockerfile: Array("FROM a\nCOPY . /x\n".utf8), file: "Dockerfile", contextName: ".",
+      paths: ["f"], ignore: (".dockerignore", Array("# c\nok\n  [bad\n".utf8)), byStep: false,
+      format: .text)
+    #expect(outcome.diagnostics.map(\.range.start) == [SourcePosition(line: 3, column: 3)])
+    #expect(outcome.hasErrors)
+  }
+}

@@ -22,18 +22,28 @@ struct ContextReport: Encodable {
     self.unread = buildContext.files.filter { !read.contains($0) }
   }
 
+  /// A path for a one-path-a-line report: as it is, or Go-quoted when it holds a control
+  /// character (a newline in a file name must not split the line).
+  static func display(_ path: String) -> String {
+    guard path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return path }
+    var quoted: [UInt8] = []
+    GoText.quote(Array(path.utf8), into: &quoted)
+    return String(decoding: quoted, as: UTF8.self)
+  }
+
   /// One path a line; with `byStep`, the paths under each reading step, then the unread ones.
   func text(file: String, byStep: Bool) -> String {
-    guard byStep else { return paths.map { $0 + "\n" }.joined() }
+    let display = Self.display
+    guard byStep else { return paths.map { display($0) + "\n" }.joined() }
     var out = ""
     for step in steps {
       let stage = step.stageName.map { " (stage \($0))" } ?? " (stage \(step.stage))"
       out += "\(file):\(step.range.start.line): \(step.instruction)\(stage)\n"
-      for path in step.paths { out += "  \(path)\n" }
+      for path in step.paths { out += "  \(display(path))\n" }
       if step.paths.isEmpty { out += "  (nothing)\n" }
     }
     out += "read by no step:\n"
-    for path in unread { out += "  \(path)\n" }
+    for path in unread { out += "  \(display(path))\n" }
     if unread.isEmpty { out += "  (nothing)\n" }
     return out
   }
@@ -67,11 +77,7 @@ extension Planner {
       do {
         matcher = try IgnoreMatcher(patterns: IgnoreFile.patterns(from: ignore.text))
       } catch {
-        let position = SourcePosition(line: 1, column: 1)
-        diagnostics.append(
-          Diagnostic(
-            .error, "invalid pattern: \(error)", file: ignore.name,
-            range: SourceRange(start: position, end: position)))
+        diagnostics.append(IgnoreFile.diagnostic(for: error, in: ignore.text, file: ignore.name))
         return Outcome(report: [], diagnostics: diagnostics)
       }
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `.dockerignore` file: which one applies to a build, and the patterns it holds, read
 /// exactly as BuildKit reads them (moby/patternmatcher's `ignorefile.ReadAll`).
 enum IgnoreFile {
@@ -72,5 +74,33 @@ enum IgnoreFile {
       root = contextPath + "/.dockerignore"
     }
     return exists(root) ? root : nil
+  }
+
+  /// Where the line holding `pattern` (or, without one, a lone `!`) is in the ignore file's
+  /// text, for a diagnostic; the first line when it cannot be told.
+  static func position(of pattern: String?, in text: [UInt8]) -> SourcePosition {
+    let lines = text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+    for (index, line) in lines.enumerated() {
+      let content = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+      let matches =
+        pattern.map { !$0.isEmpty && content.contains($0) } ?? (content == "!")
+      if matches, !content.hasPrefix("#") {
+        let column =
+          line.firstIndex { $0 != 0x20 && $0 != 0x09 }.map { $0 - line.startIndex + 1 } ?? 1
+        return SourcePosition(line: index + 1, column: column)
+      }
+    }
+    return SourcePosition(line: 1, column: 1)
+  }
+
+  /// The diagnostic for an ignore file the matcher refuses.
+  static func diagnostic(
+    for error: IgnorePatternError, in text: [UInt8], file: String,
+    severity: Diagnostic.Severity = .error, note: String = ""
+  ) -> Diagnostic {
+    let position = position(of: error.pattern, in: text)
+    return Diagnostic(
+      severity, "invalid pattern: \(error)\(note)", file: file,
+      range: SourceRange(start: position, end: position))
   }
 }

@@ -36,8 +36,8 @@ struct HistoryReport: Encodable {
     if let halfLife { out += ", half-life \(Self.format(halfLife)) commits" }
     out += "\n\nmost changed paths (changes, rate):\n"
     for entry in mostChanged {
-      out +=
-        "  \(String(entry.changes).leftPadded(to: 5))  \(Self.percent(entry.rate))  \(entry.path)\n"
+      out += "  \(String(entry.changes).leftPadded(to: 5))  \(Self.percent(entry.rate))  "
+      out += "\(ContextReport.display(entry.path))\n"
     }
     if mostChanged.isEmpty { out += "  (none)\n" }
     out += "\nsteps that read the build context (commits that invalidate them, rate):\n"
@@ -136,12 +136,11 @@ extension Planner {
             ContextFilter(try IgnoreMatcher(patterns: IgnoreFile.patterns(from: text))))
         } catch {
           filters.append(nil)
-          let position = SourcePosition(line: 1, column: 1)
           let which = index == 0 ? "" : " (the version at commit \(version.from) of the window)"
           diagnostics.append(
-            Diagnostic(
-              index == 0 ? .error : .warning, "invalid pattern: \(error)\(which)",
-              file: ignoreHistory.name, range: SourceRange(start: position, end: position)))
+            IgnoreFile.diagnostic(
+              for: error, in: text, file: ignoreHistory.name,
+              severity: index == 0 ? .error : .warning, note: which))
         }
       }
     }
