@@ -180,6 +180,13 @@ enum GoJSONArray {
       return true
     }
 
+    /// JSON's one-letter escapes and the bytes they stand for.
+    private static let simpleEscapes: [UInt8: UInt8] = [
+      UInt8(ascii: "\""): UInt8(ascii: "\""), UInt8(ascii: "\\"): UInt8(ascii: "\\"),
+      UInt8(ascii: "/"): UInt8(ascii: "/"), UInt8(ascii: "b"): 0x08, UInt8(ascii: "f"): 0x0C,
+      UInt8(ascii: "n"): 0x0A, UInt8(ascii: "r"): 0x0D, UInt8(ascii: "t"): 0x09,
+    ]
+
     @inline(__always) private func isDigit(_ b: UInt8) -> Bool {
       b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")
     }
@@ -218,25 +225,12 @@ enum GoJSONArray {
         if b == UInt8(ascii: "\\") {
           guard index + 1 < bytes.count else { return nil }
           let e = bytes[index + 1]
+          if let simple = Self.simpleEscapes[e] {
+            out.append(simple)
+            index += 2
+            continue
+          }
           switch e {
-          case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"):
-            out.append(e)
-            index += 2
-          case UInt8(ascii: "b"):
-            out.append(0x08)
-            index += 2
-          case UInt8(ascii: "f"):
-            out.append(0x0C)
-            index += 2
-          case UInt8(ascii: "n"):
-            out.append(0x0A)
-            index += 2
-          case UInt8(ascii: "r"):
-            out.append(0x0D)
-            index += 2
-          case UInt8(ascii: "t"):
-            out.append(0x09)
-            index += 2
           case UInt8(ascii: "u"):
             guard let unit = hex4(at: index + 2) else { return nil }
             index += 6
