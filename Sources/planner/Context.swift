@@ -141,16 +141,15 @@ enum ContextFolder {
 
   /// The ignore file BuildKit uses, with its display name and bytes; nil when there is none.
   static func ignoreFile(dockerfile: String, context: String) -> (name: String, text: [UInt8])? {
-    // Names as the user wrote them, so that reports hold no absolute paths.
-    let contextIgnore =
-      context == "."
-      ? ".dockerignore" : (context.hasSuffix("/") ? context : context + "/") + ".dockerignore"
-    let candidates = [dockerfile == "-" ? nil : dockerfile + ".dockerignore", contextIgnore]
-    for case let candidate? in candidates {
-      if let data = FileManager.default.contents(atPath: candidate) {
-        return (candidate, Array(data))
-      }
+    let chosen = IgnoreFile.choose(
+      dockerfilePath: dockerfile, contextPath: context,
+      exists: { FileManager.default.fileExists(atPath: $0) })
+    guard let path = chosen, let data = FileManager.default.contents(atPath: path) else {
+      return nil
     }
-    return nil
+    // Named as the user wrote the paths (reports hold no absolute paths), without a `./`.
+    let name = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
+    return (name, Array(data))
   }
+
 }

@@ -181,11 +181,6 @@ struct GitRepository {
     return warnings
   }
 
-  /// The folder relative to the repository's root (`""` at the root), `/`-separated.
-  func prefix() throws(PlannerHistoryError) -> String {
-    try probe().prefix
-  }
-
   /// One `git rev-parse` for what planner needs to know before reading: that this is a
   /// repository, the folder's path from its root, and whether the clone is shallow.
   func probe() throws(PlannerHistoryError) -> (prefix: String, isShallow: Bool, top: String) {
@@ -198,14 +193,6 @@ struct GitRepository {
     if prefix.hasSuffix("/") { prefix.removeLast() }
     let top = lines.count > 2 ? String(lines[2]) : ""
     return (prefix, lines.first == "true", top)
-  }
-
-  /// The content of each `<commit>:<path>`, nil where the file did not exist at that commit or
-  /// its blob is missing from a partial clone; see `lookUpBlobs` to tell the two apart.
-  func catFileBatch(
-    _ requests: [(commit: String, path: String)]
-  ) throws(PlannerHistoryError) -> [Data?] {
-    try lookUpBlobs(requests).map(\.data)
   }
 
   /// The content of each `<commit>:<path>`, in order, from one `git cat-file --batch` process.

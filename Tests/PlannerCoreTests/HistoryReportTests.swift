@@ -36,13 +36,16 @@ struct HistoryReportTests {
   ]
 
   func report(ignore: String? = nil) throws -> [String: Any] {
-    let outcome = Planner.history(
-      model: ChangeModel(commits: Self.commits), dockerfile: Self.dockerfile, file: "Dockerfile",
-      contextPrefix: "app",
+    try report(
       ignoreHistory: ignore.map {
         IgnoreFileHistory(name: ".dockerignore", current: Array($0.utf8))
-      },
-      limit: 3, format: .json)
+      })
+  }
+
+  func report(ignoreHistory: IgnoreFileHistory?) throws -> [String: Any] {
+    let outcome = Planner.history(
+      model: ChangeModel(commits: Self.commits), dockerfile: Self.dockerfile, file: "Dockerfile",
+      contextPrefix: "app", ignoreHistory: ignoreHistory, limit: 3, format: .json)
     #expect(!outcome.hasErrors)
     let object = try JSONSerialization.jsonObject(with: Data(outcome.report))
     return try #require(object as? [String: Any])
@@ -69,24 +72,13 @@ struct HistoryReportTests {
 
   @Test func eachCommitIsJudgedWithItsOwnIgnoreFile() throws {
     // `docs` became ignored at commit 1 (d): the older commit c still invalidated `COPY . .`.
-    let history = IgnoreFileHistory(
-      name: ".dockerignore",
-      versions: [.init(from: 0, text: Array("docs\n".utf8)), .init(from: 2, text: nil)])
-    let outcome = Planner.history(
-      model: ChangeModel(commits: Self.commits), dockerfile: Self.dockerfile, file: "Dockerfile",
-      contextPrefix: "app", ignoreHistory: history, limit: 3, format: .json)
-    let object = try #require(
-      try JSONSerialization.jsonObject(with: Data(outcome.report)) as? [String: Any])
-    #expect(stepCommits(object) == [1, 4, 1])
-    let laterOnly = IgnoreFileHistory(
-      name: ".dockerignore",
-      versions: [.init(from: 0, text: Array("docs\n".utf8)), .init(from: 3, text: nil)])
-    let ignoredThroughC = Planner.history(
-      model: ChangeModel(commits: Self.commits), dockerfile: Self.dockerfile, file: "Dockerfile",
-      contextPrefix: "app", ignoreHistory: laterOnly, limit: 3, format: .json)
-    let second = try #require(
-      try JSONSerialization.jsonObject(with: Data(ignoredThroughC.report)) as? [String: Any])
-    #expect(stepCommits(second) == [1, 3, 1])
+    func ignoringDocs(from older: Int) -> IgnoreFileHistory {
+      IgnoreFileHistory(
+        name: ".dockerignore",
+        versions: [.init(from: 0, text: Array("docs\n".utf8)), .init(from: older, text: nil)])
+    }
+    #expect(stepCommits(try report(ignoreHistory: ignoringDocs(from: 2))) == [1, 4, 1])
+    #expect(stepCommits(try report(ignoreHistory: ignoringDocs(from: 3))) == [1, 3, 1])
   }
 
   @Test func aChangeToALinksTargetCountsForTheStepThatCopiesTheLink() throws {

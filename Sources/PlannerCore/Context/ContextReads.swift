@@ -32,11 +32,7 @@ enum ContextReads {
       var resolved: [String] = []
       for source in step.sources {
         guard let value = source.value else {
-          diagnostics.append(
-            Diagnostic(
-              .warning,
-              "'\(source.raw)' is not known statically; planner assumes the step reads the whole context",
-              file: file, range: step.range))
+          diagnostics.append(.sourceNotKnownStatically(source.raw, file: file, range: step.range))
           resolved.append(source.raw)
           paths.formUnion(context.files)
           continue
@@ -138,5 +134,14 @@ enum ContextSteps {
     return lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("git@")
       || lower.hasPrefix("git://") || lower.hasPrefix("ssh://")
       || (lower.hasSuffix(".git") && lower.contains("://"))
+  }
+}
+
+extension Diagnostic {
+  static func sourceNotKnownStatically(_ raw: String, file: String, range: SourceRange) -> Self {
+    .init(
+      .warning,
+      "'\(raw)' is not known statically; planner assumes the step reads the whole context",
+      file: file, range: range)
   }
 }

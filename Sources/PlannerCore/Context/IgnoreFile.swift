@@ -2,7 +2,7 @@ import Foundation
 
 /// The `.dockerignore` file: which one applies to a build, and the patterns it holds, read
 /// exactly as BuildKit reads them (moby/patternmatcher's `ignorefile.ReadAll`).
-enum IgnoreFile {
+package enum IgnoreFile {
   /// The patterns of an ignore file, in order, ready for `IgnoreMatcher(patterns:)`.
   ///
   /// Like `ReadAll`: the text is split into lines at `\n` (a `\r` before it is dropped), a
@@ -57,7 +57,7 @@ enum IgnoreFile {
   /// Dockerfile's directory part or `contextPath` joined with the file name, and `exists` is
   /// asked about that exact string, which is also what is returned. A Dockerfile read from
   /// standard input (`-`) or with no file name has no ignore file of its own.
-  static func choose(dockerfilePath: String, contextPath: String, exists: (String) -> Bool)
+  package static func choose(dockerfilePath: String, contextPath: String, exists: (String) -> Bool)
     -> String?
   {
     let hasFileName = !dockerfilePath.isEmpty && !dockerfilePath.hasSuffix("/")

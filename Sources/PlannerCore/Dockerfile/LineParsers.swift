@@ -274,11 +274,6 @@ enum LineParsers {
     return parts
   }
 
-  /// The same split of a whole byte array, as arrays (for callers outside the parser).
-  static func splitOnBlanks(_ s: [UInt8], limit: Int) -> [[UInt8]] {
-    splitOnBlanks(s, 0..<s.count, limit: limit).map { Array(s[$0]) }
-  }
-
   /// One word found by `parseWords`: a range of the line, and whether it holds invalid UTF-8
   /// that BuildKit writes as U+FFFD.
   struct Word {

@@ -172,11 +172,7 @@ extension Planner {
         for source in step.sources {
           guard let value = source.value else {
             readsEverything = true
-            diagnostics.append(
-              Diagnostic(
-                .warning,
-                "'\(source.raw)' is not known statically; planner assumes the step reads the whole context",
-                file: file, range: step.range))
+            diagnostics.append(.sourceNotKnownStatically(source.raw, file: file, range: step.range))
             continue
           }
           do {
