@@ -212,13 +212,17 @@ struct GitRepository {
         throw .notARepository(directory.path, detail: probe.stderr)
       }
     }
-    var results = [BlobLookup?](repeating: nil, count: requests.count)
+    return try lookUp(requests.map { "\($0.commit):\($0.path)" })
+  }
+
+  /// The content of each object name (a blob id, or `<commit>:<path>`), in order, from one
+  /// `git cat-file --batch` process (more only when blobs are missing; see `lookUpBlobs`).
+  func lookUp(_ objectNames: [String]) throws(PlannerHistoryError) -> [BlobLookup] {
+    var results = [BlobLookup?](repeating: nil, count: objectNames.count)
     // A NUL cannot be sent, and git has no such path; the rest are sent in order.
-    var pending = requests.indices.filter {
-      !requests[$0].commit.utf8.contains(0) && !requests[$0].path.utf8.contains(0)
-    }[...]
+    var pending = objectNames.indices.filter { !objectNames[$0].utf8.contains(0) }[...]
     while !pending.isEmpty {
-      let names = pending.map { Array("\(requests[$0].commit):\(requests[$0].path)".utf8) }
+      let names = pending.map { Array(objectNames[$0].utf8) }
       let outcome = try catFile(names)
       for (offset, lookup) in outcome.lookups.enumerated() {
         results[pending[pending.startIndex + offset]] = lookup
@@ -233,6 +237,60 @@ struct GitRepository {
       pending = pending.dropFirst()
     }
     return results.map { $0 ?? .absent }
+  }
+
+  /// The full id of a revision (`HEAD~2`, a tag, a short id); nil when git cannot resolve it.
+  func resolveCommit(_ revision: String) -> String? {
+    guard !revision.hasPrefix("-"),
+      let result = try? capture(["rev-parse", "--verify", "--quiet", revision + "^{commit}"]),
+      result.status == 0
+    else { return nil }
+    let id = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    return id.isEmpty ? nil : id
+  }
+
+  /// A path as the user gave it (relative to the working folder, or absolute) made relative to
+  /// the top of a repository (`top`, as `git rev-parse --show-toplevel` prints it); nil outside
+  /// it.
+  static func relativePath(of path: String, top: String) -> String? {
+    let root = URL(fileURLWithPath: top, isDirectory: true).resolvingSymlinksInPath().path
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+      .resolvingSymlinksInPath().path
+    let full = (folder == "/" ? "" : folder) + "/" + URL(fileURLWithPath: path).lastPathComponent
+    guard full.utf8.starts(with: (root + "/").utf8) else { return nil }
+    return String(decoding: Array(full.utf8.dropFirst(root.utf8.count + 1)), as: UTF8.self)
+  }
+
+  /// Every file of a commit's tree below `folder` (repository-relative, "" for all), with its
+  /// mode and blob id, from one `git ls-tree -r -z` process. Submodules are left out.
+  func listTree(_ commit: String, under folder: String) throws(PlannerHistoryError) -> [(
+    path: String, mode: UInt32, blob: String
+  )] {
+    var arguments = ["ls-tree", "-r", "-z", "--full-tree", commit]
+    if !folder.isEmpty { arguments += ["--", folder] }
+    let process = try GitProcess(arguments: arguments, in: directory)
+    var output: [UInt8] = []
+    let readFailure = process.readOutput { output += $0 }
+    let exit = process.wait()
+    guard exit.status == 0, readFailure == nil else {
+      throw .gitFailed(
+        arguments: arguments, status: exit.status, stderr: readFailure ?? exit.stderr)
+    }
+    // `<mode> <type> <object>\t<path>\0`
+    var files: [(path: String, mode: UInt32, blob: String)] = []
+    for record in output.split(separator: 0) {
+      guard let tab = record.firstIndex(of: UInt8(ascii: "\t")) else { continue }
+      let fields = record[..<tab].split(separator: UInt8(ascii: " "))
+      guard fields.count == 3, fields[1].elementsEqual("blob".utf8),
+        let mode = UInt32(String(decoding: fields[0], as: UTF8.self), radix: 8)
+      else { continue }
+      files.append(
+        (
+          String(decoding: record[(tab + 1)...], as: UTF8.self), mode,
+          String(decoding: fields[2], as: UTF8.self)
+        ))
+    }
+    return files
   }
 
   /// The warning each lookup deserves: an absent file or a missing blob.

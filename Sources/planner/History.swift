@@ -74,17 +74,8 @@ extension PlannerCommand {
           let repository = GitRepository(at: URL(fileURLWithPath: contextFolder, isDirectory: true))
           let probe = try repository.probe()
           prefix = probe.prefix
-          // Paths as the user gave them (relative to the working folder, or absolute) made
-          // relative to the top of the context's repository; nil outside it.
-          let top = URL(fileURLWithPath: probe.top, isDirectory: true).resolvingSymlinksInPath()
-            .path
           func repositoryPath(_ path: String) -> String? {
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-              .resolvingSymlinksInPath().path
-            let full =
-              (folder == "/" ? "" : folder) + "/" + URL(fileURLWithPath: path).lastPathComponent
-            guard full.utf8.starts(with: (top + "/").utf8) else { return nil }
-            return String(decoding: Array(full.utf8.dropFirst(top.utf8.count + 1)), as: UTF8.self)
+            GitRepository.relativePath(of: path, top: probe.top)
           }
           let watched = FileWatch(
             ignore: ignore.flatMap { repositoryPath($0.name) },

@@ -1,0 +1,445 @@
+/// One Dockerfile compiled into the steps a builder runs, each with the fields of its cache key
+/// (`buildkit-cache-model.md` §2) except the two that depend on the build: its parent's key and
+/// the content it reads.
+///
+/// Under BuildKit the steps are FROM, RUN, COPY, ADD and WORKDIR (other than `/`); the other
+/// instructions only change the state later steps see (ENV and valued ARGs for RUN, WORKDIR and
+/// USER for paths and owners, SHELL for shell-form RUN). Under the legacy builder every
+/// instruction is a step.
+///
+/// What planner cannot see is taken as constant over the window: the base image behind a tag
+/// (and its environment), the content of `ADD <url>` and of `COPY --from=<image>`.
+struct BuildPlan: Sendable {
+  struct Step: Sendable {
+    enum Kind: String, Sendable, Codable {
+      case from, run, copy, add, workdir
+      /// Any other instruction: a step under the legacy builder only.
+      case metadata
+    }
+
+    var kind: Kind
+    var stage: Int
+    /// 1-based line of the keyword.
+    var line: Int
+    /// The instruction's first line, as written.
+    var instruction: String
+    /// Every field of the key except the parent and the content, as one canonical text.
+    var definition: String
+    /// The instruction's own text (its logical line); tells an edited instruction from a changed
+    /// environment when explaining a miss.
+    var text: String
+    /// `NAME=value` entries of the environment the step's key includes (RUN), in order.
+    var environment: [String]
+    /// Context sources the step reads (COPY, ADD, bind mounts).
+    var readers: [SourceSelection.Reader]
+    /// A source not known statically: assumed to read the whole context.
+    var readsWholeContext: Bool
+    /// Stages whose output the step reads by content (`COPY --from`, `RUN --mount=from=`).
+    var sourceStages: [Int]
+    /// `COPY --link` (without `--chmod`): the copy does not depend on the steps before it.
+    var isLinked: Bool
+    var cost: StepCost
+
+    var readsContext: Bool { readsWholeContext || !readers.isEmpty }
+  }
+
+  struct Stage: Sendable {
+    var index: Int
+    var name: String?
+    /// The earlier stage this one is built on.
+    var baseStage: Int?
+    /// The FROM, as a step (its definition names the image; for a stage base, the stage).
+    var from: Step
+    var steps: [Step]
+    /// Whether the target reaches it.
+    var isBuilt: Bool
+  }
+
+  var stages: [Stage]
+  /// The target stage's index.
+  var target: Int
+
+  /// Every step, FROM first in each stage.
+  var allSteps: [Step] { stages.flatMap { [$0.from] + $0.steps } }
+}
+
+extension BuildPlan {
+  /// Parses and compiles one Dockerfile. Returns nil with the errors that make BuildKit reject it
+  /// (and the warnings worth showing) when it cannot be built.
+  static func make(
+    source: [UInt8], file: String, options: SimulationOptions, timings: BuildTimings? = nil,
+    copiedBytes: (Step) -> Int? = { _ in nil }
+  ) -> (BuildPlan?, [Diagnostic]) {
+    let tree: SyntaxTree
+    switch DockerfileParser(file: file).parse(source) {
+    case .failure(let failure): return (nil, [failure.diagnostic])
+    case .success(let parsed): tree = parsed
+    }
+    let (dockerfile, found) = Dockerfile.build(
+      from: tree, file: file, buildArgs: options.buildArgs)
+    var diagnostics = found.filter { $0.severity == .error }
+    guard !diagnostics.hasErrors else { return (nil, diagnostics) }
+
+    var compiler = Compiler(
+      tree: tree, dockerfile: dockerfile, file: file, options: options, timings: timings)
+    guard let target = compiler.targetIndex() else {
+      let range = dockerfile.stages.last?.from.range ?? .lines(1, 1)
+      diagnostics.append(
+        Diagnostic(
+          .error, "target stage \(GoValues.quoted(options.target ?? "")) could not be found",
+          file: file, range: range))
+      return (nil, diagnostics)
+    }
+    var plan = compiler.compile(target: target)
+    for s in plan.stages.indices {
+      for t in plan.stages[s].steps.indices where plan.stages[s].steps[t].cost.source == .estimate {
+        let step = plan.stages[s].steps[t]
+        guard step.kind == .copy || step.kind == .add, let bytes = copiedBytes(step) else {
+          continue
+        }
+        plan.stages[s].steps[t].cost = CostEstimator.estimate(
+          kind: step.kind.rawValue, command: nil, bytes: bytes, isRemote: false)
+      }
+    }
+    return (plan, diagnostics + compiler.diagnostics)
+  }
+
+  /// The state of one compilation.
+  private struct Compiler {
+    let tree: SyntaxTree
+    let dockerfile: Dockerfile
+    let file: String
+    let options: SimulationOptions
+    let timings: BuildTimings?
+    var diagnostics: [Diagnostic] = []
+    /// The comment lines directly above each instruction, by its first line.
+    let comments: [Int: [String]]
+
+    init(
+      tree: SyntaxTree, dockerfile: Dockerfile, file: String, options: SimulationOptions,
+      timings: BuildTimings?
+    ) {
+      self.tree = tree
+      self.dockerfile = dockerfile
+      self.file = file
+      self.options = options
+      self.timings = timings
+      var comments: [Int: [String]] = [:]
+      for placement in tree.layout.placements where !placement.comments.isEmpty {
+        comments[placement.range.start.line] = placement.comments
+      }
+      self.comments = comments
+    }
+
+    /// What later steps of a stage see.
+    struct State {
+      var environment: [(name: String, value: String)] = []
+      var workdir = "/"
+      var user = ""
+      var shell = ["/bin/sh", "-c"]
+
+      mutating func set(_ name: String, _ value: String) {
+        environment.removeAll { $0.name == name }
+        environment.append((name, value))
+      }
+    }
+
+    func targetIndex() -> Int? {
+      guard let target = options.target else { return dockerfile.stages.indices.last }
+      let lower = target.lowercased()
+      if let stage = dockerfile.stages.last(where: { $0.name == lower }) { return stage.index }
+      return nil
+    }
+
+    mutating func compile(target: Int) -> BuildPlan {
+      let built = reachedStages(from: target)
+      var finalStates: [State] = []
+      var stages: [Stage] = []
+      for stage in dockerfile.stages {
+        var state = State()
+        if let base = stage.baseStage, base < finalStates.count { state = finalStates[base] }
+        let from = fromStep(stage)
+        var steps: [Step] = []
+        for instruction in stage.instructions {
+          if let step = self.step(instruction, stage: stage.index, state: &state) {
+            steps.append(step)
+          }
+        }
+        finalStates.append(state)
+        stages.append(
+          Stage(
+            index: stage.index, name: stage.name, baseStage: stage.baseStage, from: from,
+            steps: steps, isBuilt: built.contains(stage.index)))
+      }
+      return BuildPlan(stages: stages, target: target)
+    }
+
+    /// BuildKit builds the target and what it reaches; the legacy builder every stage up to it.
+    func reachedStages(from target: Int) -> Set<Int> {
+      if options.builder == .legacy { return Set(0...target) }
+      var reached: Set<Int> = []
+      var pending = [target]
+      while let index = pending.popLast() {
+        guard index < dockerfile.stages.count, reached.insert(index).inserted else { continue }
+        let stage = dockerfile.stages[index]
+        if let base = stage.baseStage { pending.append(base) }
+        for instruction in stage.instructions {
+          switch instruction.kind {
+          case .copy(let copy), .add(let copy):
+            if let source = copy.fromStage { pending.append(source) }
+          case .run(let run):
+            pending += run.mounts.compactMap(\.fromStage)
+          default: break
+          }
+        }
+      }
+      return reached
+    }
+
+    func fromStep(_ stage: Dockerfile.Stage) -> Step {
+      let definition: String
+      if let base = stage.baseStage {
+        definition = "stage \(base)"
+      } else {
+        let image = stage.baseImage.expanded ?? stage.baseImage.raw
+        let platform = stage.platform.map { $0.expanded ?? $0.raw } ?? ""
+        definition = "image \(image) \(platform)"
+      }
+      var step = makeStep(
+        .from, stage: stage.index, instruction: stage.from, definition: definition,
+        text: stage.from.original, command: nil)
+      if stage.baseStage != nil || stage.baseImage.expanded == "scratch" {
+        step.cost = StepCost(seconds: 0, source: .estimate, basis: "no pull")
+      }
+      return step
+    }
+
+    /// The step an instruction makes, updating the state; nil for an instruction that only
+    /// changes the state (under BuildKit).
+    mutating func step(_ instruction: Instruction, stage: Int, state: inout State) -> Step? {
+      let legacy = options.builder == .legacy
+      switch instruction.kind {
+      case .run(let run):
+        return runStep(instruction, run: run, stage: stage, state: state)
+      case .copy(let copy), .add(let copy):
+        return copyStep(instruction, copy: copy, stage: stage, state: state)
+      case .workdir(let value):
+        let path = Self.resolve(value.expanded ?? value.raw, against: state.workdir)
+        state.workdir = path
+        guard path != "/" || legacy else { return nil }
+        return makeStep(
+          .workdir, stage: stage, instruction: instruction,
+          definition: Self.fields(["workdir", path, state.user]), text: instruction.original,
+          command: nil)
+      case .env(let pairs):
+        for pair in pairs {
+          state.set(pair.key.expanded ?? pair.key.raw, pair.value.expanded ?? pair.value.raw)
+        }
+      case .arg(let args):
+        for arg in args {
+          switch arg.value {
+          case .known(let value): state.set(arg.name, value)
+          case .unknown: state.set(arg.name, "\u{2}unknown " + (arg.defaultValue?.raw ?? ""))
+          case .unset: break
+          }
+        }
+      case .user(let value):
+        state.user = value.expanded ?? value.raw
+      case .shell(let words):
+        state.shell = words
+      default:
+        break
+      }
+      guard legacy else { return nil }
+      // The legacy builder commits an image for every instruction; its config is compared.
+      return makeStep(
+        .metadata, stage: stage, instruction: instruction,
+        definition: Self.fields(
+          ["meta", instruction.kind.name, instruction.original]
+            + state.environment.map { "\($0.name)=\($0.value)" }),
+        text: instruction.original, command: nil)
+    }
+
+    mutating func runStep(
+      _ instruction: Instruction, run: Instruction.Run, stage: Int, state: State
+    )
+      -> Step
+    {
+      let command = run.command
+      var text: [String]
+      if command.isExecForm {
+        text = ["exec"] + command.arguments
+      } else {
+        text = ["shell"] + state.shell + command.arguments
+      }
+      text += command.heredocs.map { String(decoding: $0.content, as: UTF8.self) }
+      var readers: [SourceSelection.Reader] = []
+      var readsWholeContext = false
+      var sourceStages: [Int] = []
+      var mounts: [(target: String, text: String)] = []
+      for mount in run.mounts {
+        guard let options = mount.options else {
+          // Values not known statically: counted as a bind mount of the whole context.
+          readsWholeContext = readsWholeContext || !mount.fields.contains { $0.key == "from" }
+          mounts.append(("", mount.raw))
+          continue
+        }
+        let target = Self.resolve(options.target ?? "", against: state.workdir)
+        var fields = [
+          options.type, target, options.source ?? "", options.from ?? "", options.id ?? "",
+          options.sharing ?? "", options.readOnly ? "ro" : "rw", options.required ? "req" : "",
+        ]
+        fields += [options.mode, options.uid, options.gid].map { $0.map(String.init) ?? "" }
+        fields += [options.sizeLimit.map(String.init) ?? "", options.env ?? ""]
+        mounts.append((target, Self.fields(fields)))
+        guard options.type == "bind" else { continue }
+        if let source = mount.fromStage {
+          sourceStages.append(source)
+        } else if options.from == nil {
+          addReader(options.source ?? "", to: &readers, instruction: instruction)
+        }
+      }
+      mounts.sort { $0.target < $1.target }
+      let environment = state.environment.map { "\($0.name)=\($0.value)" }
+      let fields =
+        ["run"] + text
+        + [
+          "env", environment.joined(separator: "\u{1}"), state.workdir, state.user,
+          run.network ?? "", run.security ?? "",
+        ] + mounts.map(\.text) + run.devices.map { "\($0.name) \($0.isRequired)" }
+      let shellCommand =
+        command.isExecForm
+        ? command.arguments.joined(separator: " ") : (command.arguments.first ?? "")
+      var step = makeStep(
+        .run, stage: stage, instruction: instruction, definition: Self.fields(fields),
+        text: Self.fields(text), command: shellCommand)
+      step.environment = environment
+      step.readers = readers
+      step.readsWholeContext = readsWholeContext
+      step.sourceStages = sourceStages
+      return step
+    }
+
+    mutating func copyStep(
+      _ instruction: Instruction, copy: Instruction.Copy, stage: Int, state: State
+    ) -> Step {
+      let isAdd: Bool = if case .add = instruction.kind { true } else { false }
+      let destination = copy.destination.expanded ?? copy.destination.raw
+      let resolved =
+        destination.hasPrefix("/")
+        ? destination
+        : Self.resolve(destination, against: state.workdir)
+          + (destination.hasSuffix("/") ? "/" : "")
+      var fields = [
+        isAdd ? "add" : "copy", resolved, copy.chown.map { $0.expanded ?? $0.raw } ?? "",
+        copy.chmod ?? "", copy.parents ? "parents" : "", copy.link ? "link" : "",
+        copy.exclude.joined(separator: "\u{1}"), copy.from ?? "",
+        copy.unpack.map { "\($0)" } ?? "", copy.checksum.map { $0.expanded ?? $0.raw } ?? "",
+      ]
+      var readers: [SourceSelection.Reader] = []
+      var readsWholeContext = false
+      var isRemote = false
+      for source in copy.sources {
+        let value = source.expanded ?? source.raw
+        let remote = isAdd && ContextSteps.isRemote(value)
+        isRemote = isRemote || remote
+        // The key holds the base name of a source; a download's whole address.
+        fields.append(remote ? value : String(value.split(separator: "/").last ?? ""))
+        guard copy.from == nil, !remote else { continue }
+        guard source.expanded != nil else {
+          diagnostics.append(
+            .sourceNotKnownStatically(source.raw, file: file, range: instruction.range))
+          readsWholeContext = true
+          continue
+        }
+        addReader(value, to: &readers, instruction: instruction, copy: copy)
+      }
+      for inline in copy.inlineSources {
+        fields += [inline.name, inline.content, inline.expands ? "expand" : ""]
+      }
+      var step = makeStep(
+        isAdd ? .add : .copy, stage: stage, instruction: instruction,
+        definition: Self.fields(fields), text: instruction.original, command: nil,
+        isRemote: isRemote)
+      step.readers = readers
+      step.readsWholeContext = readsWholeContext
+      step.sourceStages = copy.fromStage.map { [$0] } ?? []
+      step.isLinked = copy.link && copy.chmod == nil && options.builder == .buildkit
+      return step
+    }
+
+    mutating func addReader(
+      _ source: String, to readers: inout [SourceSelection.Reader], instruction: Instruction,
+      copy: Instruction.Copy? = nil
+    ) {
+      do {
+        readers.append(
+          try SourceSelection.Reader(
+            source: source, parents: copy?.parents ?? false, excludes: copy?.exclude ?? []))
+      } catch {
+        diagnostics.append(
+          Diagnostic(
+            .error, "invalid pattern in '\(source)': \(error)", file: file,
+            range: instruction.range))
+      }
+    }
+
+    func makeStep(
+      _ kind: Step.Kind, stage: Int, instruction: Instruction, definition: String, text: String,
+      command: String?, isRemote: Bool = false
+    ) -> Step {
+      let line = instruction.range.start.line
+      let firstLine = tree.firstLine(at: instruction.range)
+      var cost = CostEstimator.estimate(
+        kind: kind == .metadata ? instruction.kind.name : kind.rawValue, command: command,
+        bytes: nil, isRemote: isRemote)
+      let stageInfo = dockerfile.stages[stage]
+      if let seconds = timings?.seconds(
+        stage: stageInfo.nameAsWritten, stageIndex: stage, stageCount: dockerfile.stages.count,
+        instruction: instruction.original)
+      {
+        cost = StepCost(seconds: seconds, source: .timings, basis: "BuildKit log")
+      }
+      switch CostEstimator.pragma(in: comments[line] ?? []) {
+      case .seconds(let seconds):
+        cost = StepCost(seconds: seconds, source: .pragma, basis: "# planner: cost")
+      case .invalid(let message):
+        // Reported once, by whoever compiles the file for the newest commit.
+        _ = message
+      case nil: break
+      }
+      return Step(
+        kind: kind, stage: stage, line: line, instruction: firstLine, definition: definition,
+        text: text, environment: [], readers: [], readsWholeContext: false, sourceStages: [],
+        isLinked: false, cost: cost)
+    }
+
+    /// Joins key fields with a separator that no Dockerfile text holds.
+    static func fields(_ parts: [String]) -> String { parts.joined(separator: "\u{0}") }
+
+    /// An absolute, cleaned path: `path` as BuildKit resolves it against the working folder.
+    static func resolve(_ path: String, against workdir: String) -> String {
+      let joined = path.hasPrefix("/") ? path : workdir + "/" + path
+      var parts: [Substring] = []
+      for part in joined.split(separator: "/") {
+        switch part {
+        case ".": continue
+        case "..": if !parts.isEmpty { parts.removeLast() }
+        default: parts.append(part)
+        }
+      }
+      return "/" + parts.joined(separator: "/")
+    }
+  }
+}
+
+extension SyntaxTree {
+  /// The first line of an instruction as written, from its keyword, without the line ending.
+  func firstLine(at range: SourceRange) -> String {
+    let bytes = byteRange(ofLine: range.start.line)
+    let start = min(bytes.lowerBound + max(0, range.start.column - 1), bytes.upperBound)
+    var end = bytes.upperBound
+    while end > start, source[end - 1] == 0x0A || source[end - 1] == 0x0D { end -= 1 }
+    return String(decoding: source[start..<end], as: UTF8.self)
+  }
+}

@@ -1,0 +1,673 @@
+/// Replays a window of commits through a builder's cache, oldest first: for every build, which
+/// steps are found in the cache and which re-run, why, and at what cost.
+///
+/// A step's key is a digest of its parent's key, its own fields (`BuildPlan.Step.definition`) and
+/// the content it reads: for the context, the state (blob id and mode) of every file it selects;
+/// for a stage, that stage's output identity (`SimulationOptions.StageOutput`). A step is cached
+/// when its key is in the cache scope: every earlier build (`all`), the previous one (`previous`)
+/// or none.
+///
+/// Context content is tracked from the changes alone. Every path no commit of the window touched
+/// has the same state in every build, so it adds the same amount to a step's content digest and
+/// can be left out, except when the ignore file changes what is sent: then the untouched paths
+/// of the newest tree (`SimulationInput.untouched`) are counted too. A step's digest is a sum of
+/// per-file digests, updated from each commit's changed paths, so a commit costs what it changed,
+/// not the size of the tree.
+struct CacheSimulator {
+  let input: SimulationInput
+  let options: SimulationOptions
+  let timings: BuildTimings?
+
+  /// One simulated build.
+  struct Build: Sendable {
+    var commit: Commit?
+    var steps: [StepResult]
+    var wallSeconds: Double
+    var cpuSeconds: Double
+    /// Why the commit could not be built (its Dockerfile is missing or rejected).
+    var error: String?
+  }
+
+  struct StepResult: Sendable {
+    enum Status: String, Sendable, Codable { case cached, rebuilt, skipped }
+
+    var step: BuildPlan.Step
+    var stageName: String?
+    var status: Status
+    var seconds: Double
+    var cause: Cause?
+  }
+
+  /// Why a step re-ran.
+  struct Cause: Hashable, Sendable {
+    enum Kind: String, Sendable, Codable {
+      /// Nothing was cached yet (the window's first build with `--cold-start`).
+      case coldStart
+      /// `--cache none`.
+      case noCache
+      /// The step before it in the stage re-ran.
+      case parent
+      /// Context files it reads changed.
+      case paths
+      /// The ignore file changed which files it reads.
+      case ignoreFile
+      /// Its instruction is new or was edited.
+      case instruction
+      /// Variables in its key changed.
+      case environment
+      /// A stage it copies or mounts from gives different output.
+      case stage
+      /// Its key was built before, but not in a build the cache scope keeps.
+      case scope
+    }
+
+    var kind: Kind
+    var text: String
+    /// The changed paths (context-relative) for `paths`.
+    var paths: [String] = []
+    /// The variable names for `environment`.
+    var names: [String] = []
+  }
+
+  /// Runs the simulation. Returns the builds of the window's commits, oldest first, and the
+  /// diagnostics of the newest commit's Dockerfile (older versions fail their own build only).
+  func run() -> (builds: [Build], diagnostics: [Diagnostic]) {
+    var run = Run(simulator: self)
+    return run.execute()
+  }
+
+  // MARK: - The replay
+
+  /// The state carried from build to build.
+  private struct Run {
+    let simulator: CacheSimulator
+    var input: SimulationInput { simulator.input }
+    var options: SimulationOptions { simulator.options }
+
+    /// Touched paths, by id.
+    var paths: [String] = []
+    var pathIDs: [String: Int] = [:]
+    /// The current state of each touched path (nil when absent), and its digest.
+    var states: [SimulationInput.FileState?] = []
+    var stateDigests: [Digest] = []
+
+    /// Compiled Dockerfiles and filters, by the blob id they came from ("" for `current`).
+    var plans: [String: (BuildPlan?, [Diagnostic])] = [:]
+    var filters: [String: ContextFilter?] = [:]
+
+    /// The (Dockerfile, ignore file) version pair the digests below are for.
+    var pair: (dockerfile: String, ignore: String)?
+    /// Per touched path, the steps (indices into `plan.allSteps`) that read it under `pair`.
+    var readersOfPath: [Int: [Int]] = [:]
+    var digests: [Digest] = []
+
+    /// Keys in the cache scope, and every key ever built with the output identity it had.
+    var cache: Set<Digest> = []
+    var outputs: [Digest: Digest] = [:]
+    var previous: [Int: [Record]] = [:]
+
+    init(simulator: CacheSimulator) {
+      self.simulator = simulator
+    }
+
+    /// What explaining a miss compares with: one step of the previous build.
+    struct Record {
+      var definition: String
+      var text: String
+      var environment: [String]
+      var content: Digest
+      var sources: Digest
+    }
+
+    mutating func execute() -> (builds: [Build], diagnostics: [Diagnostic]) {
+      let commits = Array(input.commits.reversed())
+      indexPaths(commits)
+      var builds: [Build] = []
+      // The window's first commit is built on a builder that built its parent, unless that
+      // parent is not there (a root commit) or the user asked for a cold start.
+      if !options.coldStart, let oldest = commits.first, !oldest.parents.isEmpty {
+        _ = build(nil, changed: [], index: -1)
+      }
+      for (index, commit) in commits.enumerated() {
+        let changed = apply(commit)
+        builds.append(build(commit, changed: changed, index: index))
+      }
+      let newest = plans[version(of: input.dockerfile)]?.1 ?? []
+      return (builds, newest)
+    }
+
+    /// Gives every touched path an id and sets it to its state before the window.
+    mutating func indexPaths(_ commits: [Commit]) {
+      for commit in commits {
+        for change in commit.changes where pathIDs[change.path] == nil {
+          pathIDs[change.path] = paths.count
+          paths.append(change.path)
+          states.append(
+            change.oldMode == 0 ? nil : .init(blob: change.oldBlob, mode: change.oldMode))
+          stateDigests.append(Digest(path: change.path, state: states[states.count - 1]))
+        }
+      }
+    }
+
+    /// Applies a commit's changes; returns the paths whose state changed, with their old state.
+    mutating func apply(_ commit: Commit) -> [(id: Int, old: SimulationInput.FileState?)] {
+      var changed: [(id: Int, old: SimulationInput.FileState?)] = []
+      for change in commit.changes {
+        guard let id = pathIDs[change.path] else { continue }
+        let state: SimulationInput.FileState? =
+          change.newMode == 0 ? nil : .init(blob: change.newBlob, mode: change.newMode)
+        if states[id] != state {
+          changed.append((id, states[id]))
+          states[id] = state
+          stateDigests[id] = Digest(path: change.path, state: state)
+        }
+      }
+      return changed
+    }
+
+    /// The blob id a watched file has now, "" for its current content, "-" when absent.
+    func version(of file: SimulationInput.WatchedFile) -> String {
+      guard let path = file.path, let id = pathIDs[path] else {
+        return file.current == nil ? "-" : ""
+      }
+      return states[id]?.blob ?? "-"
+    }
+
+    func content(of file: SimulationInput.WatchedFile, version: String) -> [UInt8]? {
+      switch version {
+      case "-": nil
+      case "": file.current
+      default: file.blobs[version] ?? file.current
+      }
+    }
+
+    mutating func plan(for version: String) -> (BuildPlan?, [Diagnostic]) {
+      if let known = plans[version] { return known }
+      let compiled: (BuildPlan?, [Diagnostic])
+      if let source = content(of: input.dockerfile, version: version) {
+        compiled = BuildPlan.make(
+          source: source, file: input.dockerfile.name, options: options,
+          timings: simulator.timings)
+      } else {
+        compiled = (nil, [])
+      }
+      plans[version] = compiled
+      return compiled
+    }
+
+    mutating func filter(for version: String) -> ContextFilter? {
+      if let known = filters[version] { return known }
+      var made: ContextFilter?
+      if let file = input.ignoreFile, let text = content(of: file, version: version),
+        let matcher = try? IgnoreMatcher(patterns: IgnoreFile.patterns(from: text))
+      {
+        made = ContextFilter(matcher)
+      }
+      filters[version] = made
+      return made
+    }
+
+    /// The path relative to the context when the context holds it and the filter sends it.
+    static func contextPath(_ path: String, prefix: String, filter: inout ContextFilter?) -> String?
+    {
+      var relative = path
+      if !prefix.isEmpty {
+        guard path.hasPrefix(prefix + "/") else { return nil }
+        relative = String(path.dropFirst(prefix.count + 1))
+      }
+      if filter != nil, filter?.sends(relative) == false { return nil }
+      return relative
+    }
+
+    static func readers(of relative: String, in steps: [BuildPlan.Step]) -> [Int] {
+      steps.indices.filter { index in
+        steps[index].readsWholeContext || steps[index].readers.contains { $0.reads(relative) }
+      }
+    }
+
+    /// Brings the per-step content digests to this build: incrementally when the Dockerfile and
+    /// the ignore file are the versions of the previous build, from scratch otherwise. Returns,
+    /// per step (index into `plan.allSteps`), the changed context paths it reads.
+    mutating func updateDigests(
+      plan: BuildPlan, pair newPair: (dockerfile: String, ignore: String),
+      changed: [(id: Int, old: SimulationInput.FileState?)]
+    ) -> [Int: [String]] {
+      let steps = plan.allSteps
+      let prefix = BuildContext.relative(input.contextPrefix)
+      var filter = self.filter(for: newPair.ignore)
+      var touched: [Int: [String]] = [:]
+      if let pair, pair == newPair {
+        for (id, old) in changed {
+          guard let readers = readersOfPath[id], !readers.isEmpty,
+            let relative = Self.contextPath(paths[id], prefix: prefix, filter: &filter)
+          else { continue }
+          let removed = Digest(path: paths[id], state: old)
+          let added = stateDigests[id]
+          for index in readers {
+            digests[index].subtract(removed)
+            digests[index].add(added)
+            touched[index, default: []].append(relative)
+          }
+        }
+        return touched
+      }
+      pair = newPair
+      let known =
+        pairs["\(newPair.dockerfile) \(newPair.ignore)"]
+        ?? analyze(steps: steps, dockerfile: newPair.dockerfile, filter: &filter)
+      pairs["\(newPair.dockerfile) \(newPair.ignore)"] = known
+      readersOfPath = known.readersOfPath
+      digests = known.untouched
+      for (id, readers) in readersOfPath {
+        let part = stateDigests[id]
+        for index in readers { digests[index].add(part) }
+      }
+      for (id, _) in changed {
+        guard let relative = Self.contextPath(paths[id], prefix: prefix, filter: &filter) else {
+          continue
+        }
+        for index in readersOfPath[id] ?? [] { touched[index, default: []].append(relative) }
+      }
+      return touched
+    }
+
+    /// Which steps read each touched path, and each step's digest over the untouched files, for
+    /// one version pair; kept, since a history often goes back to an earlier pair.
+    struct PairAnalysis {
+      var readersOfPath: [Int: [Int]]
+      var untouched: [Digest]
+    }
+    var pairs: [String: PairAnalysis] = [:]
+
+    mutating func analyze(
+      steps: [BuildPlan.Step], dockerfile: String, filter: inout ContextFilter?
+    ) -> PairAnalysis {
+      let prefix = BuildContext.relative(input.contextPrefix)
+      // Which steps would read each path if it were sent depends on the Dockerfile only; the
+      // ignore file then only decides which of those paths are sent.
+      let hits = readerHits[dockerfile] ?? findHits(steps: steps, prefix: prefix)
+      readerHits[dockerfile] = hits
+      var readersOfPath: [Int: [Int]] = [:]
+      for (id, readers) in hits.touched {
+        if filter == nil || Self.contextPath(paths[id], prefix: prefix, filter: &filter) != nil {
+          readersOfPath[id] = readers
+        }
+      }
+      var untouched = [Digest](repeating: Digest(), count: steps.count)
+      if let files = input.untouched {
+        for (position, readers) in hits.untouched {
+          let file = files[position]
+          guard filter == nil || Self.contextPath(file.path, prefix: prefix, filter: &filter) != nil
+          else { continue }
+          let part = Digest(path: file.path, state: file.state)
+          for index in readers { untouched[index].add(part) }
+        }
+      }
+      return PairAnalysis(readersOfPath: readersOfPath, untouched: untouched)
+    }
+
+    /// Per Dockerfile version: the steps that read each touched path and each untouched file
+    /// (by position in `input.untouched`) when it is sent.
+    struct ReaderHits {
+      var touched: [Int: [Int]] = [:]
+      var untouched: [(Int, [Int])] = []
+    }
+    var readerHits: [String: ReaderHits] = [:]
+
+    func findHits(steps: [BuildPlan.Step], prefix: String) -> ReaderHits {
+      var hits = ReaderHits()
+      var noFilter: ContextFilter? = nil
+      for id in paths.indices {
+        guard let relative = Self.contextPath(paths[id], prefix: prefix, filter: &noFilter) else {
+          continue
+        }
+        let readers = Self.readers(of: relative, in: steps)
+        if !readers.isEmpty { hits.touched[id] = readers }
+      }
+      // Files no commit touched count only when the ignore file changes within the window.
+      guard let files = input.untouched, let ignorePath = input.ignoreFile?.path,
+        pathIDs[ignorePath] != nil
+      else { return hits }
+      for (position, file) in files.enumerated() {
+        guard let relative = Self.contextPath(file.path, prefix: prefix, filter: &noFilter) else {
+          continue
+        }
+        let readers = Self.readers(of: relative, in: steps)
+        if !readers.isEmpty { hits.untouched.append((position, readers)) }
+      }
+      return hits
+    }
+
+    // MARK: One build
+
+    mutating func build(
+      _ commit: Commit?, changed: [(id: Int, old: SimulationInput.FileState?)], index: Int
+    ) -> Build {
+      let dockerfileVersion = version(of: input.dockerfile)
+      let ignoreVersion = input.ignoreFile.map { version(of: $0) } ?? "-"
+      let (compiled, diagnostics) = plan(for: dockerfileVersion)
+      guard let plan = compiled else {
+        let reason =
+          dockerfileVersion == "-"
+          ? "\(input.dockerfile.name) does not exist at this commit"
+          : diagnostics.first(where: { $0.severity == .error })?.description
+            ?? "\(input.dockerfile.name) cannot be built"
+        return Build(commit: commit, steps: [], wallSeconds: 0, cpuSeconds: 0, error: reason)
+      }
+      let previousIgnore = pair?.ignore
+      let touched = updateDigests(
+        plan: plan, pair: (dockerfileVersion, ignoreVersion), changed: changed)
+      let ignoreChanged = previousIgnore != nil && previousIgnore != ignoreVersion
+
+      var builder = StageBuilder(
+        run: self, plan: plan, buildIndex: index, touched: touched, ignoreChanged: ignoreChanged,
+        isFirst: index == (options.coldStart ? 0 : -1)
+          || (index == 0 && (commit?.parents.isEmpty ?? false)))
+      builder.buildAll()
+      switch options.cache {
+      case .all: cache.formUnion(builder.keys)
+      case .previous: cache = builder.keys
+      case .none: cache = []
+      }
+      outputs.merge(builder.newOutputs) { _, new in new }
+      previous = builder.records
+      return Build(
+        commit: commit, steps: builder.results, wallSeconds: builder.wall, cpuSeconds: builder.cpu,
+        error: nil)
+    }
+  }
+
+  /// Builds the stages of one plan in order, against the run's cache.
+  private struct StageBuilder {
+    let run: Run
+    let plan: BuildPlan
+    let buildIndex: Int
+    let touched: [Int: [String]]
+    let ignoreChanged: Bool
+    /// Nothing can be cached: the first build of a cold start.
+    let isFirst: Bool
+
+    var results: [StepResult] = []
+    var keys: Set<Digest> = []
+    var newOutputs: [Digest: Digest] = [:]
+    var records: [Int: [Record]] = [:]
+    var wall = 0.0
+    var cpu = 0.0
+    /// Per stage: final key, output identity, whether it re-ran anything, when it finishes.
+    var finalKeys: [Int: Digest] = [:]
+    var outputIdentity: [Int: Digest] = [:]
+    var finish: [Int: Double] = [:]
+    var stageRebuilt: [Int: Bool] = [:]
+    /// Keys run earlier in this build (identical steps run once).
+    var ranHere: [Digest: Int] = [:]
+
+    typealias Record = Run.Record
+
+    init(
+      run: Run, plan: BuildPlan, buildIndex: Int, touched: [Int: [String]], ignoreChanged: Bool,
+      isFirst: Bool
+    ) {
+      self.run = run
+      self.plan = plan
+      self.buildIndex = buildIndex
+      self.touched = touched
+      self.ignoreChanged = ignoreChanged
+      self.isFirst = isFirst
+    }
+
+    func isCached(_ key: Digest) -> Bool {
+      !isFirst && run.options.cache != .none && run.cache.contains(key)
+    }
+
+    mutating func buildAll() {
+      var stepIndex = 0
+      for stage in plan.stages {
+        let count = stage.steps.count + 1
+        defer { stepIndex += count }
+        guard stage.isBuilt else {
+          for step in [stage.from] + stage.steps {
+            results.append(
+              StepResult(
+                step: step, stageName: stage.name, status: .skipped, seconds: 0, cause: nil))
+          }
+          continue
+        }
+        buildStage(stage, firstStep: stepIndex)
+      }
+      wall = plan.stages.filter(\.isBuilt).compactMap { finish[$0.index] }.max() ?? 0
+    }
+
+    mutating func buildStage(_ stage: BuildPlan.Stage, firstStep: Int) {
+      let options = run.options
+      var time = 0.0
+      var rebuiltAny = false
+      var reproducible = Digest(label: "reproducible")
+      // FROM: an image (assumed unchanged behind its tag) or an earlier stage's result.
+      var parent = Digest(label: stage.from.definition)
+      var parentRebuilt = false
+      if let base = stage.baseStage {
+        parent.add(finalKeys[base] ?? Digest(label: "missing"))
+        time = finish[base] ?? 0
+        parentRebuilt = stageRebuilt[base] ?? false
+        reproducible.add(outputIdentity[base] ?? Digest())
+      } else {
+        reproducible.add(Digest(label: stage.from.definition))
+      }
+      let fromCached = isCached(parent)
+      var fromResult = StepResult(
+        step: stage.from, stageName: stage.name, status: fromCached ? .cached : .rebuilt,
+        seconds: 0, cause: nil)
+      if !fromCached {
+        if let first = ranHere[parent] {
+          fromResult.cause = Cause(
+            kind: .parent, text: "the same step as line \(first), which runs once")
+        } else {
+          fromResult.cause =
+            parentRebuilt
+            ? Cause(kind: .parent, text: "its base stage re-ran")
+            : cause(for: stage.from, stage: stage.index, position: 0, parentRebuilt: false)
+          // Pulling an image costs; a stage base is already there.
+          fromResult.seconds = stage.baseStage == nil ? stage.from.cost.seconds : 0
+          ranHere[parent] = stage.from.line
+        }
+      }
+      rebuiltAny = !fromCached
+      keys.insert(parent)
+      time += fromResult.seconds
+      cpu += fromResult.seconds
+      results.append(fromResult)
+      var stageRecords = [record(stage.from, index: firstStep, sources: Digest())]
+      var missedAt: Int? = fromCached ? nil : stage.from.line
+
+      for (offset, step) in stage.steps.enumerated() {
+        let index = firstStep + 1 + offset
+        var sources = Digest()
+        for source in step.sourceStages {
+          sources.add(outputIdentity[source] ?? Digest(label: "missing"))
+          time = max(time, finish[source] ?? 0)
+        }
+        let content = index < run.digests.count ? run.digests[index] : Digest()
+        var own = Digest(label: step.definition)
+        own.add(content.shifted(1))
+        own.add(sources.shifted(2))
+        var key = own
+        if !step.isLinked { key.add(parent.shifted(3)) }
+        let cached = isCached(key)
+        var result = StepResult(
+          step: step, stageName: stage.name, status: cached ? .cached : .rebuilt, seconds: 0,
+          cause: nil)
+        if !cached {
+          if let first = ranHere[key] {
+            result.cause = Cause(
+              kind: .parent, text: "the same step as line \(first), which runs once")
+          } else {
+            result.seconds = step.cost.seconds
+            ranHere[key] = step.line
+            if let line = missedAt, !step.isLinked {
+              result.cause = Cause(kind: .parent, text: "after line \(line), which re-ran")
+            } else {
+              result.cause = cause(
+                for: step, stage: stage.index, position: offset + 1, parentRebuilt: false,
+                content: content, sources: sources, stepIndex: index)
+            }
+          }
+          missedAt = missedAt ?? step.line
+          rebuiltAny = true
+        }
+        if step.isLinked { key.add(parent.shifted(3)) }
+        keys.insert(key)
+        parent = key
+        time += result.seconds
+        cpu += result.seconds
+        results.append(result)
+        stageRecords.append(record(step, index: index, sources: sources))
+        var part = Digest(label: step.text)
+        part.add(content.shifted(1))
+        part.add(sources.shifted(2))
+        reproducible.add(part.shifted(UInt64(offset + 4)))
+      }
+      finalKeys[stage.index] = parent
+      finish[stage.index] = time
+      stageRebuilt[stage.index] = rebuiltAny
+      records[stage.index] = stageRecords
+      // What `COPY --from` this stage sees.
+      switch options.stageOutput {
+      case .reproducible:
+        outputIdentity[stage.index] = reproducible
+      case .changed:
+        if !rebuiltAny, let known = run.outputs[parent] ?? newOutputs[parent] {
+          outputIdentity[stage.index] = known
+        } else if !rebuiltAny {
+          outputIdentity[stage.index] = parent
+        } else {
+          var fresh = Digest(label: "rebuilt")
+          fresh.add(Digest(label: "\(buildIndex) \(stage.index)"))
+          outputIdentity[stage.index] = fresh
+        }
+        if let identity = outputIdentity[stage.index] { newOutputs[parent] = identity }
+      }
+    }
+
+    func record(_ step: BuildPlan.Step, index: Int, sources: Digest) -> Record {
+      Record(
+        definition: step.definition, text: step.text, environment: step.environment,
+        content: index < run.digests.count ? run.digests[index] : Digest(), sources: sources)
+    }
+
+    /// Why a step whose parent was cached missed, by comparison with the previous build.
+    func cause(
+      for step: BuildPlan.Step, stage: Int, position: Int, parentRebuilt: Bool,
+      content: Digest = Digest(), sources: Digest = Digest(), stepIndex: Int = -1
+    ) -> Cause {
+      if isFirst {
+        return run.options.coldStart
+          ? Cause(kind: .coldStart, text: "cold start: nothing is cached yet")
+          : Cause(kind: .coldStart, text: "nothing is cached yet: the window starts at the root")
+      }
+      if run.options.cache == .none { return Cause(kind: .noCache, text: "--cache none") }
+      let before = run.previous[stage] ?? []
+      if let same = before.first(where: { $0.definition == step.definition }) {
+        if same.content != content {
+          if let paths = touched[stepIndex], !paths.isEmpty {
+            return Cause(kind: .paths, text: Self.describe(paths), paths: paths)
+          }
+          if ignoreChanged {
+            return Cause(kind: .ignoreFile, text: "the ignore file changed which files it reads")
+          }
+          return Cause(kind: .paths, text: "the files it reads differ from the cached build")
+        }
+        if same.sources != sources {
+          let names = step.sourceStages.map { index in
+            plan.stages.first { $0.index == index }?.name ?? "stage-\(index)"
+          }
+          return Cause(
+            kind: .stage,
+            text: "the output of stage \(names.map { "'\($0)'" }.joined(separator: ", ")) changed")
+        }
+        return Cause(
+          kind: .scope,
+          text: run.options.cache == .previous
+            ? "not in the previous build's cache (--cache previous)"
+            : "not in the cache")
+      }
+      if let same = before.first(where: { $0.text == step.text }) {
+        let old = Set(same.environment)
+        let new = Set(step.environment)
+        let names = Set(
+          old.symmetricDifference(new).map { entry in
+            String(entry.prefix { $0 != "=" })
+          }
+        ).sorted()
+        if !names.isEmpty {
+          return Cause(
+            kind: .environment,
+            text: "variables changed: " + names.joined(separator: ", "), names: names)
+        }
+        return Cause(kind: .instruction, text: "its working folder, user or flags changed")
+      }
+      return Cause(kind: .instruction, text: "instruction added or edited")
+    }
+
+    static func describe(_ paths: [String]) -> String {
+      let sorted = paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+      let shown = sorted.prefix(3).joined(separator: ", ")
+      return sorted.count > 3 ? "\(shown) (+\(sorted.count - 3) more) changed" : "\(shown) changed"
+    }
+  }
+}
+
+/// An order-independent 128-bit digest: the sum of its parts' hashes. Equal sets of parts give
+/// equal digests; different ones collide with negligible probability. The hash seed changes from
+/// run to run, so a digest is never printed.
+struct Digest: Hashable, Sendable {
+  var high: UInt64 = 0
+  var low: UInt64 = 0
+
+  init() {}
+
+  init(label: String) {
+    (high, low) = Self.hash { $0.combine(label) }
+  }
+
+  init(path: String, state: SimulationInput.FileState?) {
+    guard let state else { return }
+    (high, low) = Self.hash {
+      $0.combine(path)
+      $0.combine(state.blob)
+      $0.combine(state.mode)
+    }
+  }
+
+  private static func hash(_ feed: (inout Hasher) -> Void) -> (UInt64, UInt64) {
+    var first = Hasher()
+    first.combine(0x5EED_0001 as UInt64)
+    feed(&first)
+    var second = Hasher()
+    second.combine(0x5EED_0002 as UInt64)
+    feed(&second)
+    return (
+      UInt64(bitPattern: Int64(first.finalize())), UInt64(bitPattern: Int64(second.finalize()))
+    )
+  }
+
+  mutating func add(_ other: Digest) {
+    high &+= other.high
+    low &+= other.low
+  }
+
+  mutating func subtract(_ other: Digest) {
+    high &-= other.high
+    low &-= other.low
+  }
+
+  /// The digest moved to a role, so that the same value in two roles does not cancel or merge.
+  func shifted(_ role: UInt64) -> Digest {
+    var out = Digest()
+    (out.high, out.low) = Self.hash {
+      $0.combine(role)
+      $0.combine(high)
+      $0.combine(low)
+    }
+    return out
+  }
+}

@@ -1,0 +1,222 @@
+import ArgumentParser
+import Foundation
+import PlannerCore
+
+extension SimulationOptions.Builder: ExpressibleByArgument {}
+extension SimulationOptions.CacheScope: ExpressibleByArgument {}
+extension SimulationOptions.StageOutput: ExpressibleByArgument {}
+extension Planner.SimulationFormat: ExpressibleByArgument {}
+
+extension PlannerCommand {
+  /// Replays the last commits through the builder's cache, step by step.
+  struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Replay the last commits through BuildKit's cache: which steps re-run, why, and at what cost.",
+      discussion: """
+        Each commit is built as a clean checkout would be: with the Dockerfile and the ignore \
+        file of that commit, and the content and mode of the files it holds. Steps cost the \
+        default estimate of their kind unless --timings or a '# planner: cost=45s' comment \
+        above the step says otherwise.
+        """)
+
+    @OptionGroup var input: DockerfileOptions
+
+    @Option(
+      name: .customLong("context"),
+      help: ArgumentHelp("The build context folder.", valueName: "dir"))
+    var contextFolder: String = "."
+
+    @Option(help: "How many first-parent commits to replay.")
+    var commits: Int = 50
+
+    @Option(help: ArgumentHelp("The stage to build (default: the last one).", valueName: "stage"))
+    var target: String?
+
+    @Option(
+      name: .customLong("build-arg"),
+      help: ArgumentHelp("A build argument, as docker build --build-arg.", valueName: "name=value"))
+    var buildArgs: [String] = []
+
+    @Option(help: "The builder whose cache rules apply: buildkit or legacy.")
+    var builder: SimulationOptions.Builder = .buildkit
+
+    @Option(
+      help:
+        "Which earlier builds a step may come from: all (a long-lived builder), previous (the last commit's build, like CI with a registry cache) or none."
+    )
+    var cache: SimulationOptions.CacheScope = .all
+
+    @Option(
+      name: .customLong("assume-stage-output"),
+      help:
+        "What a stage that re-ran gives COPY --from and bind mounts: changed (new bytes) or reproducible (the same bytes unless its files or instructions changed)."
+    )
+    var stageOutput: SimulationOptions.StageOutput = .changed
+
+    @Flag(
+      name: .customLong("cold-start"),
+      help: "Start from an empty cache instead of one that built the window's parent commit.")
+    var coldStart = false
+
+    @Option(
+      help: ArgumentHelp(
+        "A BuildKit 'docker build --progress=plain' log whose step times replace the estimates.",
+        valueName: "file"))
+    var timings: String?
+
+    @Option(
+      name: .customLong("history-file"),
+      help: ArgumentHelp(
+        "Replay a recorded history (the output of 'git \(GitLogParser.logArguments(commits: 1).joined(separator: " "))') instead of running git; today's Dockerfile and ignore file then apply to every commit.",
+        valueName: "file"))
+    var historyFile: String?
+
+    @Option(help: "Output format: text, json or markdown.")
+    var format: Planner.SimulationFormat = .text
+
+    @Option(help: ArgumentHelp("Explain why each step of this commit re-ran.", valueName: "commit"))
+    var explain: String?
+
+    func validate() throws {
+      guard commits >= 1 else { throw ValidationError("--commits must be at least 1.") }
+      for argument in buildArgs where !argument.contains("=") {
+        throw ValidationError("--build-arg '\(argument)' must be name=value.")
+      }
+    }
+
+    var options: SimulationOptions {
+      var values: [String: String] = [:]
+      for argument in buildArgs {
+        let parts = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        values[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+      }
+      return SimulationOptions(
+        builder: builder, cache: cache, stageOutput: stageOutput, target: target,
+        buildArgs: values, coldStart: coldStart)
+    }
+
+    func run() throws {
+      let simulationInput: SimulationInput
+      var timingsLog: [UInt8]?
+      do {
+        let current = try input.read()
+        if let timings {
+          timingsLog = try ReadFile.bytes(timings)
+        }
+        let ignore = ContextFolder.ignoreFile(
+          dockerfile: input.resolvedPath, context: contextFolder)
+        if let historyFile {
+          var commits: [Commit] = []
+          try History.readRecorded(historyFile, limit: self.commits) { commits += $0 }
+          simulationInput = SimulationInput(
+            commits: commits, contextPrefix: contextFolder,
+            dockerfile: .init(name: input.displayName, path: nil, current: current),
+            ignoreFile: ignore.map { .init(name: $0.name, path: nil, current: $0.text) })
+        } else {
+          simulationInput = try Self.readRepository(
+            context: contextFolder, commits: self.commits, dockerfile: input, current: current,
+            ignore: ignore)
+        }
+      } catch let error as PlannerHistoryError {
+        DiagnosticPrinter.print(error)
+        throw ExitCode.failure
+      } catch let error as PlannerError {
+        DiagnosticPrinter.print(error)
+        throw ExitCode.failure
+      }
+      // A revision such as HEAD~2 names a commit through git; a prefix is matched as it is.
+      var commit = explain
+      if let explain, historyFile == nil {
+        let repository = GitRepository(at: URL(fileURLWithPath: contextFolder, isDirectory: true))
+        commit = repository.resolveCommit(explain) ?? explain
+      }
+      let outcome = Planner.simulate(
+        simulationInput, options: options, timingsLog: timingsLog, format: format,
+        explain: commit)
+      ReportPrinter.write(outcome.report)
+      DiagnosticPrinter.print(outcome.diagnostics)
+      if outcome.hasErrors { throw ExitCode.failure }
+    }
+
+    /// The window from git: one `git log`, one `git cat-file --batch` for the Dockerfile's and
+    /// the ignore file's versions, and, only when the ignore file changed in the window, one
+    /// `git ls-tree` for the files no commit touched.
+    static func readRepository(
+      context: String, commits count: Int, dockerfile: DockerfileOptions, current: [UInt8],
+      ignore: (name: String, text: [UInt8])?
+    ) throws -> SimulationInput {
+      let repository = GitRepository(at: URL(fileURLWithPath: context, isDirectory: true))
+      let probe = try repository.probe()
+      var commits: [Commit] = []
+      let warnings = try repository.log(commits: count, knownShallow: probe.isShallow) {
+        commits += $0
+      }
+      for warning in warnings { DiagnosticPrinter.print(warning) }
+
+      let dockerfilePath =
+        dockerfile.resolvedPath == "-"
+        ? nil : GitRepository.relativePath(of: dockerfile.resolvedPath, top: probe.top)
+      let ignorePath = ignore.flatMap { GitRepository.relativePath(of: $0.name, top: probe.top) }
+      // Each file's versions over the window, and its content at the newest commit.
+      var names: [String] = []
+      for path in [dockerfilePath, ignorePath].compactMap({ $0 }) {
+        names += SimulationInput.blobs(of: path, in: commits).sorted()
+        if let newest = commits.first { names.append("\(newest.id):\(path)") }
+      }
+      let lookups = try repository.lookUp(names)
+      var contents: [String: [UInt8]] = [:]
+      for (name, lookup) in zip(names, lookups) {
+        if let data = lookup.data { contents[name] = Array(data) }
+        if case .missing(let reason) = lookup {
+          DiagnosticPrinter.warn(
+            "cannot read \(name) (\(reason)); the file on disk stands in for that version")
+        }
+      }
+      func watched(_ name: String, path: String?, onDisk: [UInt8]?) -> SimulationInput.WatchedFile {
+        guard let path, let newest = commits.first else {
+          return .init(name: name, path: nil, current: onDisk)
+        }
+        // The newest commit's version; the file on disk when the commit does not have it.
+        let committed = contents["\(newest.id):\(path)"]
+        if committed == nil, onDisk != nil {
+          DiagnosticPrinter.warn(
+            "'\(name)' is not committed; its version on disk is used for every commit that does not change it"
+          )
+        }
+        return .init(name: name, path: path, current: committed ?? onDisk, blobs: contents)
+      }
+      let dockerfileFile = watched(
+        dockerfile.displayName, path: dockerfilePath, onDisk: current)
+      let ignoreFile = ignore.map { watched($0.name, path: ignorePath, onDisk: $0.text) }
+
+      var untouched: [(path: String, state: SimulationInput.FileState)]?
+      if SimulationInput.changes(ignorePath, in: commits), let newest = commits.first {
+        var touched: Set<String> = []
+        for commit in commits { for change in commit.changes { touched.insert(change.path) } }
+        untouched = try repository.listTree(newest.id, under: probe.prefix).compactMap { file in
+          touched.contains(file.path)
+            ? nil : (file.path, SimulationInput.FileState(blob: file.blob, mode: file.mode))
+        }
+      }
+      return SimulationInput(
+        commits: commits, contextPrefix: probe.prefix, dockerfile: dockerfileFile,
+        ignoreFile: ignoreFile, untouched: untouched)
+    }
+  }
+}
+
+/// Reads a whole file given on the command line.
+enum ReadFile {
+  static func bytes(_ path: String) throws -> [UInt8] {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw PlannerError.unreadableFile(path, reason: "no such file or directory")
+    }
+    guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
+      throw PlannerError.unreadableFile(
+        path, reason: isDirectory.boolValue ? "is a directory" : "permission denied")
+    }
+    return Array(data)
+  }
+}
