@@ -6,6 +6,7 @@ RELEASE_BIN := .build/release/planner
 FUZZ_DIR := .build/fuzz
 FUZZ_SECONDS ?= 300
 DEMO := Examples/node-app
+DEMO_REPO := /tmp/planner-demo-node-app
 
 .PHONY: build test lint format demo install ci fuzz fuzz-build bench release clean examples
 
@@ -15,7 +16,9 @@ build:
 release:
 	$(SWIFT) build -c release
 
+# The executable is built first: some tests run it end to end (Examples, real BuildKit).
 test:
+	$(SWIFT) build
 	$(SWIFT) test
 
 lint:
@@ -24,16 +27,19 @@ lint:
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Fuzz
 
-# The main job on a built-in example: what BuildKit parses, and which step reads which file.
+# The main job on a built-in example: its recorded history replayed into a temporary git
+# repository, then what each commit would cost BuildKit's cache, and why.
 demo: build
-	@echo "\$$ planner parse --format buildkit-dump $(DEMO)/Dockerfile"
-	@$(BIN) parse --format buildkit-dump $(DEMO)/Dockerfile
+	@rm -rf $(DEMO_REPO) && python3 Scripts/replay-history.py $(DEMO) $(DEMO_REPO)
+	@echo "\$$ cd $(DEMO_REPO)   # Examples/node-app, its history replayed (Examples/histories)"
+	@echo "\$$ planner simulate --commits 50"
+	@cd $(DEMO_REPO) && $(CURDIR)/$(BIN) simulate --commits 50 2>/dev/null
 	@echo
-	@echo "\$$ planner context --by-step -f $(DEMO)/Dockerfile --context $(DEMO)"
-	@$(BIN) context --by-step -f $(DEMO)/Dockerfile --context $(DEMO)
+	@echo "\$$ planner simulate --explain HEAD~1"
+	@cd $(DEMO_REPO) && $(CURDIR)/$(BIN) simulate --commits 50 --explain HEAD~1 2>/dev/null
 	@echo
-	@echo "\$$ planner parse $(DEMO)/Dockerfile   # the typed model, as JSON (first lines)"
-	@$(BIN) parse $(DEMO)/Dockerfile | head -n 30
+	@echo "\$$ planner context --by-step"
+	@cd $(DEMO_REPO) && $(CURDIR)/$(BIN) context --by-step
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin
@@ -72,4 +78,9 @@ examples: build
 		$(BIN) parse --format buildkit-dump $$dir/Dockerfile > Examples/expected/$$name/parse.dump; \
 		(cd $$dir && ../../$(BIN) parse Dockerfile) > Examples/expected/$$name/parse.json; \
 		(cd $$dir && ../../$(BIN) context --by-step) > Examples/expected/$$name/context.txt; \
+		if [ -f Examples/histories/$$name.json ]; then \
+			repo=$$(mktemp -d) && rmdir $$repo && python3 Scripts/replay-history.py $$dir $$repo && \
+			(cd $$repo && $(CURDIR)/$(BIN) simulate --commits 50 2>/dev/null) > Examples/expected/$$name/simulate.txt; \
+			(cd $$repo && $(CURDIR)/$(BIN) simulate --commits 50 --format json 2>/dev/null) > Examples/expected/$$name/simulate.json; \
+			rm -rf $$repo; fi; \
 	done

@@ -3,6 +3,9 @@
 #
 #   Scripts/buildkit.sh start STATE_DIR   start dockerd with everything under STATE_DIR; prints
 #                                         `export DOCKER_HOST=unix://STATE_DIR/docker.sock`
+#   Scripts/buildkit.sh base-image STATE_DIR
+#                                         make the image local/busybox:1 on that daemon from
+#                                         /bin/busybox (busybox-static); nothing if it exists
 #   Scripts/buildkit.sh stop STATE_DIR    stop that daemon and its containerd, unmount what it
 #                                         left under STATE_DIR, and remove STATE_DIR
 #
@@ -10,6 +13,7 @@
 #   apt-get update && apt-get install -y --no-install-recommends docker.io busybox-static
 #   state=$(mktemp -d /tmp/planner-buildkit.XXXXXX)
 #   eval "$(Scripts/buildkit.sh start "$state")"
+#   Scripts/buildkit.sh base-image "$state"
 #   PLANNER_DOCKER_HOST=$DOCKER_HOST swift test --filter RealBuildKit
 #   Scripts/buildkit.sh stop "$state"
 #
@@ -24,9 +28,11 @@ readonly CLI=/usr/bin/docker
 readonly MARKER=.planner-buildkit
 readonly START_TIMEOUT=30
 readonly STOP_TIMEOUT=30
+readonly BUSYBOX=/bin/busybox
+readonly BASE_IMAGE=local/busybox:1
 
 usage() {
-  echo "usage: $0 start|stop STATE_DIR" >&2
+  echo "usage: $0 start|base-image|stop STATE_DIR" >&2
   exit 64
 }
 
@@ -170,6 +176,46 @@ start() {
   echo "export DOCKER_HOST=$host"
 }
 
+# The image the real-build Dockerfiles start from, made without a registry: the static busybox,
+# its applet links and a minimal passwd, imported as one layer. Each import gives a new image id
+# (file times differ), and a new id misses every cached step, so an existing image is kept.
+# Needs root for chroot, as dockerd does.
+base_image() {
+  local state
+  [[ -d $1 ]] || die "$1 does not exist; start a daemon there first"
+  state=$(cd -- "$1" && pwd -P)
+  [[ -e $state/$MARKER ]] || die "$state was not made by '$0 start'"
+  local -a docker=(env "DOCKER_HOST=unix://$state/docker.sock" "DOCKER_CONFIG=$state/cli" "$CLI")
+  if "${docker[@]}" image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+    log "$BASE_IMAGE exists"
+    return 0
+  fi
+  [[ -x $BUSYBOX ]] || die "no $BUSYBOX: apt-get install -y --no-install-recommends busybox-static"
+  local root
+  root=$(mktemp -d "$state/base-image.XXXXXX")
+  mkdir -p "$root/bin" "$root/etc" "$root/tmp"
+  cp -- "$BUSYBOX" "$root/bin/busybox"
+  chmod 0755 "$root" "$root/bin" "$root/etc" "$root/bin/busybox"
+  chmod 1777 "$root/tmp"
+  # Run inside the root folder, `--install -s` links each applet as /bin/<name> -> /bin/busybox,
+  # which resolves in the image (run outside, it would name the host path). It also proves that
+  # the binary needs no C library: the image has none.
+  if ! chroot "$root" /bin/busybox --install -s /bin; then
+    rm -rf -- "$root"
+    die "$BUSYBOX does not run alone (not the static one?): apt-get install -y --no-install-recommends busybox-static"
+  fi
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+  chmod 0644 "$root/etc/passwd" "$root/etc/group"
+  if ! tar -C "$root" --numeric-owner --owner=0 --group=0 -c . \
+    | "${docker[@]}" import -c 'ENV PATH=/bin' - "$BASE_IMAGE" >/dev/null; then
+    rm -rf -- "$root"
+    die "docker import of $BASE_IMAGE failed"
+  fi
+  rm -rf -- "$root"
+  log "made $BASE_IMAGE from $BUSYBOX"
+}
+
 # Stops the daemon of a state folder and everything it started; leaves the folder in place.
 stop_daemon() {
   local state=$1 pid="" children=()
@@ -229,6 +275,7 @@ stop() {
 (($# == 2)) || usage
 case $1 in
 start) start "$2" ;;
+base-image) base_image "$2" ;;
 stop) stop "$2" ;;
 *) usage ;;
 esac

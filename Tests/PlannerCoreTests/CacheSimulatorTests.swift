@@ -122,6 +122,13 @@ struct CacheSimulatorTests {
     again.commit("nothing", ["x": "x"])
     let given = Self.simulate(again, SimulationOptions(buildArgs: ["EMPTY": "v", "OTHER": "w"]))
     #expect(given.map(Self.statuses) == ["1:c 4:c 5:c"])
+
+    // Declaring an ARG with no value adds nothing, even on an image that might set that name.
+    var declared = RecordedRepository(["Dockerfile": before, "x": "x"])
+    declared.commit(
+      "declare",
+      ["Dockerfile": before.replacingOccurrences(of: "ARG EMPTY\n", with: "ARG EMPTY\nARG NONE\n")])
+    #expect(Self.simulate(declared, ignore: nil).map(Self.statuses) == ["1:c 5:c 6:c"])
   }
 
   @Test func labelsChangeNothingUnderBuildKitAndEverythingAfterThemUnderTheLegacyBuilder() throws {

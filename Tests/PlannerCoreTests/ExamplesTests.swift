@@ -61,4 +61,58 @@ struct ExamplesTests {
       context.report == expectedContext,
       "Examples/expected/\(name)/context.txt is stale: run make examples")
   }
+
+  static let executable = SharedCorpus.repositoryRoot.appendingPathComponent(".build/debug/planner")
+
+  static var namesWithHistory: [String] {
+    names.filter {
+      FileManager.default.fileExists(
+        atPath: root.appendingPathComponent("histories/\($0).json").path)
+    }
+  }
+
+  /// The recorded history replayed into a git repository, then `planner simulate` run there by
+  /// the built executable (`make test` builds it first), must print the checked-in outputs.
+  @Test(
+    "simulate on the replayed history prints the checked-in outputs",
+    .enabled(
+      if: FileManager.default.isExecutableFile(atPath: executable.path),
+      "needs .build/debug/planner: run 'swift build' first (make test does)"),
+    arguments: namesWithHistory)
+  func simulateOutputsAreUpToDate(name: String) throws {
+    let repository = FileManager.default.temporaryDirectory
+      .appendingPathComponent("planner-example-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: repository) }
+    _ = try Self.run(
+      URL(fileURLWithPath: "/usr/bin/env"),
+      [
+        "python3",
+        SharedCorpus.repositoryRoot.appendingPathComponent("Scripts/replay-history.py").path,
+        Self.root.appendingPathComponent(name).path, repository.path,
+      ], in: SharedCorpus.repositoryRoot)
+    let expected = Self.root.appendingPathComponent("expected").appendingPathComponent(name)
+    for (format, file) in [("text", "simulate.txt"), ("json", "simulate.json")] {
+      let output = try Self.run(
+        Self.executable, ["simulate", "--commits", "50", "--format", format], in: repository)
+      let recorded = try Data(contentsOf: expected.appendingPathComponent(file))
+      #expect(output == recorded, "Examples/expected/\(name)/\(file) is stale: run make examples")
+    }
+  }
+
+  /// Runs a program with an argument array; returns its standard output (standard error is
+  /// dropped: warnings are not part of the checked-in outputs).
+  static func run(_ executable: URL, _ arguments: [String], in folder: URL) throws -> Data {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = folder
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "\(executable.lastPathComponent) \(arguments) failed")
+    return data
+  }
 }

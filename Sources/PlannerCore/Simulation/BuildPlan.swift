@@ -196,7 +196,7 @@ extension BuildPlan {
       return reached
     }
 
-    func fromStep(_ stage: Dockerfile.Stage) -> Step {
+    mutating func fromStep(_ stage: Dockerfile.Stage) -> Step {
       let definition: String
       if let base = stage.baseStage {
         definition = "stage \(base)"
@@ -239,7 +239,12 @@ extension BuildPlan {
         for arg in args {
           switch arg.value {
           case .known(let value): state.set(arg.name, value)
-          case .unknown: state.set(arg.name, "\u{2}unknown " + (arg.defaultValue?.raw ?? ""))
+          case .unknown:
+            // Unknown only through a default that uses a variable of the base image. Without a
+            // default, a build argument or a global value (all known), the ARG has no value:
+            // it adds nothing to any key, whatever the image may set under that name.
+            guard let defaultValue = arg.defaultValue else { break }
+            state.set(arg.name, "\u{2}unknown " + defaultValue.raw)
           case .unset: break
           }
         }
@@ -384,7 +389,7 @@ extension BuildPlan {
       }
     }
 
-    func makeStep(
+    mutating func makeStep(
       _ kind: Step.Kind, stage: Int, instruction: Instruction, definition: String, text: String,
       command: String?, isRemote: Bool = false
     ) -> Step {
@@ -394,18 +399,17 @@ extension BuildPlan {
         kind: kind == .metadata ? instruction.kind.name : kind.rawValue, command: command,
         bytes: nil, isRemote: isRemote)
       let stageInfo = dockerfile.stages[stage]
-      if let seconds = timings?.seconds(
+      if let entry = timings?.entry(
         stage: stageInfo.nameAsWritten, stageIndex: stage, stageCount: dockerfile.stages.count,
-        instruction: instruction.original)
+        instruction: instruction.original), entry.seconds != nil
       {
-        cost = StepCost(seconds: seconds, source: .timings, basis: "BuildKit log")
+        cost = .timings(entry)
       }
       switch CostEstimator.pragma(in: comments[line] ?? []) {
-      case .seconds(let seconds):
-        cost = StepCost(seconds: seconds, source: .pragma, basis: "# planner: cost")
+      case .seconds(let seconds): cost = .pragma(seconds: seconds)
       case .invalid(let message):
-        // Reported once, by whoever compiles the file for the newest commit.
-        _ = message
+        diagnostics.append(
+          Diagnostic(.warning, message, file: file, range: .lines(line - 1, line - 1)))
       case nil: break
       }
       return Step(
