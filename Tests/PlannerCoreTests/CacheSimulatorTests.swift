@@ -203,6 +203,13 @@ struct CacheSimulatorTests {
     // Two independent stages: the wall time is the longer chain, not the sum.
     #expect(build.wallSeconds < build.cpuSeconds)
 
+    let legacy = try #require(
+      Self.simulate(repository, SimulationOptions(builder: .legacy, coldStart: true), ignore: nil)
+        .first)
+    #expect(legacy.wallSeconds == legacy.cpuSeconds)
+    // The legacy builder builds every stage up to the target, used or not.
+    #expect(!legacy.steps.contains { $0.status == .skipped })
+
     let targeted = try #require(
       Self.simulate(repository, SimulationOptions(target: "builder"), ignore: nil).first)
     #expect(Self.statuses(targeted) == "1:s 2:s 3:s 5:c 6:r 7:r 9:s 10:s 12:s 13:s 14:s")
@@ -281,6 +288,34 @@ struct CacheSimulatorTests {
     #expect(report.summary.cachedSteps == 3)
     #expect(report.summary.rebuiltSteps == 3)
     #expect(report.summary.costliestPaths.map(\.path) == ["x"])
+  }
+
+  @Test func aBuildKitLogGivesTheStepsTheirMeasuredTimes() throws {
+    let dockerfile = "FROM alpine AS build\nCOPY x /x\nRUN make\n\nFROM alpine\nCOPY --from=build /x /y\n"
+    var repository = RecordedRepository(["Dockerfile": dockerfile, "x": "1"])
+    repository.commit("x", ["x": "2"])
+    let log = """
+      #4 [build 2/3] COPY x /x
+      #4 DONE 0.4s
+
+      #5 [build 3/3] RUN make
+      #5 1.234 compiling
+      #5 DONE 61.7s
+
+      #6 [stage-1 2/2] COPY --from=build /x /y
+      #6 DONE 0.2s
+
+      """
+    let timings = BuildTimings(log: Array(log.utf8))
+    let build = try #require(
+      CacheSimulator(input: repository.input(ignore: nil), options: .init(), timings: timings)
+        .run().builds.first)
+    #expect(Self.statuses(build) == "1:c 2:r 3:r 5:c 6:r")
+    #expect(build.steps[1].seconds == 0.4)
+    #expect(build.steps[2].seconds == 61.7)
+    #expect(build.steps[2].step.cost.source == .timings)
+    // The final stage waits for the build stage: 0.4 + 61.7 + 0.2.
+    #expect(abs(build.wallSeconds - 62.3) < 1e-9)
   }
 
   @Test func theJSONReportKeepsItsContract() throws {

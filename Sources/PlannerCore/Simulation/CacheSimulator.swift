@@ -434,7 +434,10 @@ struct CacheSimulator {
         }
         buildStage(stage, firstStep: stepIndex)
       }
-      wall = plan.stages.filter(\.isBuilt).compactMap { finish[$0.index] }.max() ?? 0
+      // BuildKit runs independent stages in parallel; the legacy builder one after the other.
+      wall =
+        run.options.builder == .legacy
+        ? cpu : plan.stages.filter(\.isBuilt).compactMap { finish[$0.index] }.max() ?? 0
     }
 
     mutating func buildStage(_ stage: BuildPlan.Stage, firstStep: Int) {
