@@ -291,7 +291,8 @@ struct CacheSimulatorTests {
   }
 
   @Test func aBuildKitLogGivesTheStepsTheirMeasuredTimes() throws {
-    let dockerfile = "FROM alpine AS build\nCOPY x /x\nRUN make\n\nFROM alpine\nCOPY --from=build /x /y\n"
+    let dockerfile =
+      "FROM alpine AS build\nCOPY x /x\nRUN make\n\nFROM alpine\nCOPY --from=build /x /y\n"
     var repository = RecordedRepository(["Dockerfile": dockerfile, "x": "1"])
     repository.commit("x", ["x": "2"])
     let log = """
