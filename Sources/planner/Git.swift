@@ -262,11 +262,12 @@ struct GitRepository {
   }
 
   /// Every file of a commit's tree below `folder` (repository-relative, "" for all), with its
-  /// mode and blob id, from one `git ls-tree -r -z` process. Submodules are left out.
+  /// mode, blob id and size in bytes, from one `git ls-tree -r -l -z` process. Submodules are
+  /// left out.
   func listTree(_ commit: String, under folder: String) throws(PlannerHistoryError) -> [(
-    path: String, mode: UInt32, blob: String
+    path: String, mode: UInt32, blob: String, size: Int
   )] {
-    var arguments = ["ls-tree", "-r", "-z", "--full-tree", commit]
+    var arguments = ["ls-tree", "-r", "-l", "-z", "--full-tree", commit]
     if !folder.isEmpty { arguments += ["--", folder] }
     let process = try GitProcess(arguments: arguments, in: directory)
     var output: [UInt8] = []
@@ -276,18 +277,19 @@ struct GitRepository {
       throw .gitFailed(
         arguments: arguments, status: exit.status, stderr: readFailure ?? exit.stderr)
     }
-    // `<mode> <type> <object>\t<path>\0`
-    var files: [(path: String, mode: UInt32, blob: String)] = []
+    // `<mode> <type> <object> <size, padded>\t<path>\0`
+    var files: [(path: String, mode: UInt32, blob: String, size: Int)] = []
     for record in output.split(separator: 0) {
       guard let tab = record.firstIndex(of: UInt8(ascii: "\t")) else { continue }
       let fields = record[..<tab].split(separator: UInt8(ascii: " "))
-      guard fields.count == 3, fields[1].elementsEqual("blob".utf8),
+      guard fields.count == 4, fields[1].elementsEqual("blob".utf8),
         let mode = UInt32(String(decoding: fields[0], as: UTF8.self), radix: 8)
       else { continue }
       files.append(
         (
           String(decoding: record[(tab + 1)...], as: UTF8.self), mode,
-          String(decoding: fields[2], as: UTF8.self)
+          String(decoding: fields[2], as: UTF8.self),
+          Int(String(decoding: fields[3], as: UTF8.self)) ?? 0
         ))
     }
     return files

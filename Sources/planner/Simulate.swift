@@ -190,18 +190,25 @@ extension PlannerCommand {
         dockerfile.displayName, path: dockerfilePath, onDisk: current)
       let ignoreFile = ignore.map { watched($0.name, path: ignorePath, onDisk: $0.text) }
 
+      // The newest tree gives the sizes COPY costs are estimated from and, when the ignore
+      // file changed in the window, the files no commit touched.
       var untouched: [(path: String, state: SimulationInput.FileState)]?
-      if SimulationInput.changes(ignorePath, in: commits), let newest = commits.first {
-        var touched: Set<String> = []
-        for commit in commits { for change in commit.changes { touched.insert(change.path) } }
-        untouched = try repository.listTree(newest.id, under: probe.prefix).compactMap { file in
-          touched.contains(file.path)
-            ? nil : (file.path, SimulationInput.FileState(blob: file.blob, mode: file.mode))
+      var sizes: [String: Int] = [:]
+      if let newest = commits.first {
+        let tree = try repository.listTree(newest.id, under: probe.prefix)
+        for file in tree { sizes[file.path] = file.size }
+        if SimulationInput.changes(ignorePath, in: commits) {
+          var touched: Set<String> = []
+          for commit in commits { for change in commit.changes { touched.insert(change.path) } }
+          untouched = tree.compactMap { file in
+            touched.contains(file.path)
+              ? nil : (file.path, SimulationInput.FileState(blob: file.blob, mode: file.mode))
+          }
         }
       }
       return SimulationInput(
         commits: commits, contextPrefix: probe.prefix, dockerfile: dockerfileFile,
-        ignoreFile: ignoreFile, untouched: untouched)
+        ignoreFile: ignoreFile, untouched: untouched, sizes: sizes)
     }
   }
 }

@@ -319,6 +319,23 @@ struct CacheSimulatorTests {
     #expect(abs(build.wallSeconds - 62.3) < 1e-9)
   }
 
+  @Test func aCopyCostsByTheBytesItCopies() throws {
+    var repository = RecordedRepository([
+      "Dockerfile": "FROM alpine\nCOPY assets /assets\nCOPY app.js /\n", "assets/a": "a",
+      "app.js": "1", "ignored.bin": "x",
+    ])
+    repository.commit("assets", ["assets/a": "b"])
+    var input = repository.input(ignore: nil)
+    input.sizes = ["assets/a": 40_000_000, "assets/b": 10_000_000, "app.js": 2_000]
+    let build = try #require(
+      CacheSimulator(input: input, options: .init(), timings: nil).run().builds.first)
+    #expect(Self.statuses(build) == "1:c 2:r 3:r")
+    // 0.1 s, plus 50 MB at 100 MB/s.
+    #expect(abs(build.steps[1].seconds - 0.6) < 1e-9)
+    #expect(build.steps[1].step.cost.basis == "COPY of 50 MB")
+    #expect(abs(build.steps[2].seconds - 0.10002) < 1e-9)
+  }
+
   @Test func theJSONReportKeepsItsContract() throws {
     var repository = Self.nodeRepository()
     repository.commit("edit the app", ["src/app.js": "2"])

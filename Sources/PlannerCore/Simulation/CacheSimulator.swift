@@ -185,14 +185,44 @@ struct CacheSimulator {
       if let known = plans[version] { return known }
       let compiled: (BuildPlan?, [Diagnostic])
       if let source = content(of: input.dockerfile, version: version) {
+        let bytes = copiedBytes
         compiled = BuildPlan.make(
           source: source, file: input.dockerfile.name, options: options,
-          timings: simulator.timings)
+          timings: simulator.timings, copiedBytes: bytes)
       } else {
         compiled = (nil, [])
       }
       plans[version] = compiled
       return compiled
+    }
+
+    /// The bytes a step copies from the newest tree (with the newest ignore file), or nil when
+    /// the sizes are not known. An estimate: sizes do not follow the files through the window.
+    var copiedBytes: (BuildPlan.Step) -> Int? {
+      guard let sizes = input.sizes else { return { _ in nil } }
+      let prefix = BuildContext.relative(input.contextPrefix)
+      var newest: ContextFilter?
+      if let file = input.ignoreFile, let text = file.current,
+        let matcher = try? IgnoreMatcher(patterns: IgnoreFile.patterns(from: text))
+      {
+        newest = ContextFilter(matcher)
+      }
+      // The context's files once, then each step's share.
+      var files: [(path: String, size: Int)] = []
+      for (path, size) in sizes {
+        if let relative = Self.contextPath(path, prefix: prefix, filter: &newest) {
+          files.append((relative, size))
+        }
+      }
+      return { step in
+        guard step.readsContext else { return nil }
+        var total = 0
+        for file in files
+        where step.readsWholeContext || step.readers.contains(where: { $0.reads(file.path) }) {
+          total += file.size
+        }
+        return total
+      }
     }
 
     mutating func filter(for version: String) -> ContextFilter? {

@@ -41,16 +41,20 @@ package struct SimulationInput: Sendable {
   /// relative to the repository root. Needed only when the ignore file changes in the window (it
   /// may then send or hold back files that never changed); nil when not read.
   package var untouched: [(path: String, state: FileState)]?
+  /// The size in bytes of each file of the newest commit's tree (repository-relative paths), for
+  /// estimating what a COPY costs; nil when not known.
+  package var sizes: [String: Int]?
 
   package init(
     commits: [Commit], contextPrefix: String, dockerfile: WatchedFile, ignoreFile: WatchedFile?,
-    untouched: [(path: String, state: FileState)]? = nil
+    untouched: [(path: String, state: FileState)]? = nil, sizes: [String: Int]? = nil
   ) {
     self.commits = commits
     self.contextPrefix = contextPrefix
     self.dockerfile = dockerfile
     self.ignoreFile = ignoreFile
     self.untouched = untouched
+    self.sizes = sizes
   }
 
   /// The blob ids of `path` over the window (before and after every change), for fetching.

@@ -29,10 +29,12 @@ struct SimulationReport: Encodable {
     var paths: [String]?
     /// Where `seconds` comes from when it re-ran: estimate, timings or pragma.
     var costSource: String?
+    /// What the figure rests on, such as "package install (npm ci)" or "BuildKit log #8".
+    var costBasis: String?
 
     enum CodingKeys: String, CodingKey {
       case stage, stageName, line, instruction, kind, status, seconds, cause, causeKind, paths
-      case costSource
+      case costSource, costBasis
     }
 
     func encode(to encoder: Encoder) throws {
@@ -49,6 +51,7 @@ struct SimulationReport: Encodable {
       try container.encodeIfPresent(causeKind, forKey: .causeKind)
       try container.encodeIfPresent(paths, forKey: .paths)
       try container.encodeIfPresent(costSource, forKey: .costSource)
+      try container.encodeIfPresent(costBasis, forKey: .costBasis)
     }
   }
 
@@ -121,7 +124,8 @@ extension SimulationReport {
             status: result.status.rawValue, seconds: Self.rounded(result.seconds),
             cause: result.cause?.text, causeKind: result.cause?.kind.rawValue,
             paths: result.cause.flatMap { $0.paths.isEmpty ? nil : $0.paths },
-            costSource: rebuilt ? result.step.cost.source.rawValue : nil)
+            costSource: rebuilt ? result.step.cost.source.rawValue : nil,
+            costBasis: rebuilt ? result.step.cost.basis : nil)
         }, wallSeconds: Self.rounded(build.wallSeconds),
         cpuSeconds: Self.rounded(build.cpuSeconds), error: build.error)
     }
@@ -311,7 +315,10 @@ extension SimulationReport {
       out += "  \(Self.padded(step.status, 7)) \(stage) line \(step.line): \(step.instruction)\n"
       if let cause = step.cause {
         out += "          why: \(cause)"
-        if step.seconds > 0 { out += " (\(Self.seconds(step.seconds)), \(step.costSource ?? ""))" }
+        if step.seconds > 0 {
+          out +=
+            " (\(Self.seconds(step.seconds)): \(step.costSource ?? "") \(step.costBasis ?? ""))"
+        }
         out += "\n"
       }
     }

@@ -207,7 +207,8 @@ enum CostEstimator {
       let size = Double(max(bytes, 0))
       return StepCost(
         seconds: copyOverheadSeconds + size / copyBytesPerSecond, source: .estimate,
-        basis: "\(keyword) of \(format(size / 1_000_000)) MB")
+        basis: "\(keyword) of "
+          + (size < 100_000 ? "\(format(size / 1_000)) kB" : "\(format(size / 1_000_000)) MB"))
     case "workdir":
       return StepCost(seconds: metadataSeconds, source: .estimate, basis: "WORKDIR")
     default:
