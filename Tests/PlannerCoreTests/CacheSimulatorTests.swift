@@ -265,6 +265,25 @@ struct CacheSimulatorTests {
     #expect(Self.simulate(ignored).map(Self.statuses) == ["2:c 3:c"])
   }
 
+  @Test func aContextFolderBelowTheRootSeesOnlyItsOwnFiles() throws {
+    let dockerfile = "FROM alpine\nCOPY . /app\nRUN ls /app\n"
+    var repository = RecordedRepository([
+      "Dockerfile": dockerfile, "app/main.go": "1", "docs/guide.md": "1",
+    ])
+    repository.commit("docs", ["docs/guide.md": "2"])
+    repository.commit(
+      "comment in the Dockerfile, which is outside the context",
+      [
+        "Dockerfile": "# built from app/\n" + dockerfile
+      ])
+    repository.commit("code", ["app/main.go": "2"])
+    let builds = CacheSimulator(
+      input: repository.input(ignore: nil, prefix: "app"), options: .init(), timings: nil
+    ).run().builds
+    #expect(builds.map(Self.statuses) == ["1:c 2:c 3:c", "2:c 3:c 4:c", "2:c 3:r 4:r"])
+    #expect(builds[2].steps[1].cause?.paths == ["main.go"])
+  }
+
   @Test func aCommitWithoutADockerfileIsReportedAndTheNextBuildsOn() throws {
     var repository = RecordedRepository(["Dockerfile": "FROM alpine\nRUN echo\n"])
     repository.commit("remove", ["Dockerfile": nil])
