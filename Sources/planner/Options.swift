@@ -25,20 +25,23 @@ struct DockerfileOptions: ParsableArguments {
   }
 
   /// The file's bytes, unchanged.
-  func read() throws -> [UInt8] {
-    if resolvedPath == "-" {
+  func read() throws -> [UInt8] { try Self.read(resolvedPath) }
+
+  /// The bytes of a Dockerfile given on the command line (`-` for standard input), unchanged.
+  static func read(_ path: String) throws -> [UInt8] {
+    if path == "-" {
       return Array(FileHandle.standardInput.readDataToEndOfFile())
     }
     var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: resolvedPath, isDirectory: &isDirectory),
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
       isDirectory.boolValue
     {
-      throw PlannerError.unreadableFile(resolvedPath, reason: "is a directory")
+      throw PlannerError.unreadableFile(path, reason: "is a directory")
     }
     do {
-      return Array(try Data(contentsOf: URL(fileURLWithPath: resolvedPath)))
+      return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     } catch {
-      throw PlannerError.unreadableFile(resolvedPath, reason: Self.reason(for: error))
+      throw PlannerError.unreadableFile(path, reason: Self.reason(for: error))
     }
   }
 

@@ -115,8 +115,8 @@ extension PlannerCommand {
             ignoreFile: ignore.map { .init(name: $0.name, path: nil, current: $0.text) })
         } else {
           simulationInput = try Self.readRepository(
-            context: contextFolder, commits: self.commits, dockerfile: input, current: current,
-            ignore: ignore)
+            context: contextFolder, commits: self.commits,
+            dockerfile: (input.resolvedPath, input.displayName), current: current, ignore: ignore)
         }
       } catch let error as PlannerHistoryError {
         DiagnosticPrinter.print(error)
@@ -143,8 +143,8 @@ extension PlannerCommand {
     /// the ignore file's versions, and, only when the ignore file changed in the window, one
     /// `git ls-tree` for the files no commit touched.
     static func readRepository(
-      context: String, commits count: Int, dockerfile: DockerfileOptions, current: [UInt8],
-      ignore: (name: String, text: [UInt8])?
+      context: String, commits count: Int, dockerfile: (path: String, name: String),
+      current: [UInt8], ignore: (name: String, text: [UInt8])?
     ) throws -> SimulationInput {
       let repository = GitRepository(at: URL(fileURLWithPath: context, isDirectory: true))
       let probe = try repository.probe()
@@ -155,8 +155,8 @@ extension PlannerCommand {
       for warning in warnings { DiagnosticPrinter.print(warning) }
 
       let dockerfilePath =
-        dockerfile.resolvedPath == "-"
-        ? nil : GitRepository.relativePath(of: dockerfile.resolvedPath, top: probe.top)
+        dockerfile.path == "-"
+        ? nil : GitRepository.relativePath(of: dockerfile.path, top: probe.top)
       let ignorePath = ignore.flatMap { GitRepository.relativePath(of: $0.name, top: probe.top) }
       // Each file's versions over the window, and its content at the newest commit.
       var names: [String] = []
@@ -187,7 +187,7 @@ extension PlannerCommand {
         return .init(name: name, path: path, current: committed ?? onDisk, blobs: contents)
       }
       let dockerfileFile = watched(
-        dockerfile.displayName, path: dockerfilePath, onDisk: current)
+        dockerfile.name, path: dockerfilePath, onDisk: current)
       let ignoreFile = ignore.map { watched($0.name, path: ignorePath, onDisk: $0.text) }
 
       // The newest tree gives the sizes COPY costs are estimated from and, when the ignore

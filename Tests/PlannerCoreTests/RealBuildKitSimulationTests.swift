@@ -5,7 +5,7 @@ import Testing
 /// `planner simulate` predicts, for every step of every commit, whether BuildKit takes it from
 /// its cache.
 @Suite(
-  "planner's simulation agrees with a real BuildKit, commit by commit", .serialized,
+  "planner's simulation agrees with a real BuildKit, commit by commit", .serialized, .daemonTurn,
   .enabled(
     if: SimulationSetup.isAvailable,
     "needs PLANNER_DOCKER_HOST set to a daemon's socket URL (Scripts/buildkit.sh start), /usr/bin/docker from Debian's docker.io, and the image local/busybox:1 (Scripts/buildkit.sh base-image)"
@@ -418,7 +418,8 @@ struct BuildKitBlock: Equatable {
     var blocks: [BuildKitBlock] = []
     var statuses: [Int: Status] = [:]
     for line in progress.split(separator: "\n", omittingEmptySubsequences: true) {
-      if let header = line.wholeMatch(of: #/#(\d+) \[(?:(\S+) )?(\d+)/(\d+)\] (.*)/#),
+      // BuildKit pads the step number to the width of the total (`[ 2/10]`, `[build  2/12]`).
+      if let header = line.wholeMatch(of: #/#(\d+) \[(?:(\S+) +)? *(\d+)/(\d+)\] (.*)/#),
         let vertex = Int(header.1), let index = Int(header.3), let total = Int(header.4)
       {
         if blocks.contains(where: { $0.vertex == vertex }) { continue }

@@ -5,7 +5,7 @@ import Testing
 
 /// Builds with a real BuildKit and checks that it copies exactly the files planner predicts.
 @Suite(
-  "A real BuildKit copies the files planner predicts",
+  "A real BuildKit copies the files planner predicts", .daemonTurn,
   .enabled(
     if: RealBuildKitSetup.isAvailable,
     "needs PLANNER_DOCKER_HOST set to a daemon's socket URL (Scripts/buildkit.sh start) and /usr/bin/docker from Debian's docker.io"
@@ -734,4 +734,50 @@ extension RealBuildKitTests {
 
     var description: String { "'\(command)' exited with status \(status):\n\(output)" }
   }
+}
+
+/// One daemon serves every real-build suite, and one suite's `docker builder prune` would break
+/// another's builds: each test case takes its turn. Used as a suite trait (`.daemonTurn`).
+struct DaemonTurn: SuiteTrait, TestTrait, TestScoping {
+  var isRecursive: Bool { true }
+
+  func provideScope(
+    for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+  ) async throws {
+    // Scoped per test case: a whole parameterized test would otherwise hold the turn its cases
+    // are waiting for.
+    guard testCase != nil else { return try await function() }
+    await Self.queue.acquire()
+    do {
+      try await function()
+    } catch {
+      await Self.queue.release()
+      throw error
+    }
+    await Self.queue.release()
+  }
+
+  private static let queue = Queue()
+
+  /// A first-come, first-served lock that suspends instead of blocking a thread.
+  private actor Queue {
+    private var isHeld = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+      guard isHeld else {
+        isHeld = true
+        return
+      }
+      await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+      if waiting.isEmpty { isHeld = false } else { waiting.removeFirst().resume() }
+    }
+  }
+}
+
+extension Trait where Self == DaemonTurn {
+  static var daemonTurn: Self { DaemonTurn() }
 }

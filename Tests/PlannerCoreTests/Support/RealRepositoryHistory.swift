@@ -2,7 +2,7 @@ import Foundation
 
 /// A git history of realistic edits on a real open-source tree: the tree of a bare mirror under
 /// `/opt/swift-packages` becomes the first commit, with its Dockerfile rewritten to build
-/// offline (`DockerfileRewrite`), and each later commit edits files chosen from that tree.
+/// offline (`OfflineDockerfile`), and each later commit edits files chosen from that tree.
 ///
 /// git runs as in `ScriptedHistory`: argument arrays, no machine configuration, a fixed identity,
 /// and commit `n` dated `n` minutes after a fixed start.
@@ -21,6 +21,8 @@ struct RealRepositoryHistory: Sendable {
     case append(File, String)
     /// Writes a new file, mode 0644.
     case write(String, String)
+    /// Writes a new file, mode 0644, and adds it even though `.gitignore` lists it.
+    case writeIgnoredByGit(String, String)
     case delete(File)
     case chmod(File, mode: Int)
     /// Replaces the only occurrence of a text in a file.
@@ -52,7 +54,7 @@ struct RealRepositoryHistory: Sendable {
   var mirror: String
   /// The Dockerfile's path in the tree.
   var dockerfile: String
-  var rewrite: DockerfileRewrite
+  var rewrite: OfflineDockerfile
   /// Files the mirror lacks but the Dockerfile needs, added by the first commit.
   var standIns: [(path: String, text: String)]
   var commits: [Commit]
@@ -97,8 +99,12 @@ struct RealRepositoryHistory: Sendable {
       let subject =
         touched.isEmpty ? commit.subject : "\(commit.subject) (\(touched.joined(separator: ", ")))"
       try git.run(["add", "--all", "."])
-      try git.run(
-        ["commit", "-q", "--allow-empty", "--no-verify", "-m", subject], minute: offset + 1)
+      // An edit that changes nothing (a file .gitignore lists, say) would test nothing.
+      guard try git.changesAreStaged() else {
+        throw ScriptedProcess.Failure(
+          command: "commit '\(subject)'", status: 0, output: "the edits change no file git tracks")
+      }
+      try git.run(["commit", "-q", "--no-verify", "-m", subject], minute: offset + 1)
       ids.append(try head(git))
       subjects.append(subject)
     }
@@ -113,6 +119,25 @@ struct RealRepositoryHistory: Sendable {
         command: "git rev-parse HEAD", status: 0, output: "not a commit id: '\(id)'")
     }
     return id
+  }
+
+  /// Replaces `destination` with the files of `commit` under `folder` ("." for all), at their
+  /// paths in the repository, as `ScriptedHistory.export` does: fresh modification times and the
+  /// modes of a checkout under umask 0022.
+  static func export(commit: String, folder: String, from repository: URL, into destination: URL)
+    throws
+  {
+    let manager = FileManager.default
+    if manager.fileExists(atPath: destination.path) { try manager.removeItem(at: destination) }
+    try manager.createDirectory(at: destination, withIntermediateDirectories: true)
+    try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: destination.path)
+    let archive = destination.deletingLastPathComponent().appendingPathComponent("export.tar")
+    try GitRunner(repository: repository).run([
+      "-c", "tar.umask=0022", "archive", "--format=tar", "-o", archive.path, commit, "--", folder,
+    ])
+    try ScriptedProcess.run(
+      "/usr/bin/tar", ["-x", "-m", "-p", "-f", archive.path, "-C", destination.path])
+    try manager.removeItem(at: archive)
   }
 
   /// The imported tree's files and their git modes, in byte order.
@@ -165,12 +190,13 @@ struct RealRepositoryHistory: Sendable {
       try handle.seekToEnd()
       try handle.write(contentsOf: Data((separator + line + "\n").utf8))
       return [path]
-    case .write(let path, let text):
+    case .write(let path, let text), .writeIgnoredByGit(let path, let text):
       let url = repository.appendingPathComponent(path)
       try manager.createDirectory(
         at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
       try Data(text.utf8).write(to: url)
       try manager.setAttributes([.posixPermissions: 0o644], ofItemAtPath: url.path)
+      if case .writeIgnoredByGit = edit { try git.run(["add", "--force", "--", path]) }
       return []
     case .delete(let file):
       let path = try resolve(file, in: tree)
@@ -203,6 +229,25 @@ struct RealRepositoryHistory: Sendable {
   }
 }
 
+extension GitRunner {
+  /// Whether the index differs from `HEAD`.
+  func changesAreStaged() throws -> Bool {
+    let date = "@\(Self.epoch) +0000"
+    let result = try ScriptedProcess.run(
+      Self.executable, ["-C", repository.path, "diff", "--cached", "--quiet"],
+      environment: [
+        "PATH": "/usr/bin:/bin", "HOME": repository.path, "LC_ALL": "C", "TZ": "UTC",
+        "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_AUTHOR_DATE": date,
+      ], allowFailure: true)
+    guard result.status <= 1 else {
+      throw ScriptedProcess.Failure(
+        command: "git diff --cached --quiet", status: result.status,
+        output: result.standardError)
+    }
+    return result.status == 1
+  }
+}
+
 /// The smallest rewrite of a real Dockerfile that builds offline on `local/busybox:1` and keeps
 /// its cache structure:
 /// - `FROM <image>` becomes `FROM local/busybox:1` (its `AS name` kept, `--platform` dropped);
@@ -216,7 +261,7 @@ struct RealRepositoryHistory: Sendable {
 /// - `COPY`/`ADD` lose `--link` and `--checksum`, which Docker 20.10 does not parse; a
 ///   `# syntax=` directive is dropped (it would pull a frontend image).
 /// - Every other line stays as written.
-struct DockerfileRewrite: Sendable {
+struct OfflineDockerfile: Sendable {
   static let baseImage = "local/busybox:1"
 
   var effects: [(key: String, shell: String)] = []
