@@ -1,11 +1,14 @@
 /// A failure of the environment rather than of the user's Dockerfile: one plain sentence.
 enum PlannerError: Error, CustomStringConvertible {
   case unreadableFile(String, reason: String)
+  case unwritableFile(String, reason: String)
 
   var description: String {
     switch self {
     case .unreadableFile(let path, let reason):
       "cannot read '\(path)': \(reason)"
+    case .unwritableFile(let path, let reason):
+      "cannot write '\(path)': \(reason)"
     }
   }
 }

@@ -224,7 +224,7 @@ extension BuildPlan {
       case .copy(let copy), .add(let copy):
         return copyStep(instruction, copy: copy, stage: stage, state: state)
       case .workdir(let value):
-        let path = Self.resolve(value.expanded ?? value.raw, against: state.workdir)
+        let path = ImagePath.resolve(value.expanded ?? value.raw, against: state.workdir)
         state.workdir = path
         guard path != "/" || legacy else { return nil }
         return makeStep(
@@ -289,7 +289,7 @@ extension BuildPlan {
           mounts.append(("", mount.raw))
           continue
         }
-        let target = Self.resolve(options.target ?? "", against: state.workdir)
+        let target = ImagePath.resolve(options.target ?? "", against: state.workdir)
         var fields = [
           options.type, target, options.source ?? "", options.from ?? "", options.id ?? "",
           options.sharing ?? "", options.readOnly ? "ro" : "rw", options.required ? "req" : "",
@@ -333,7 +333,7 @@ extension BuildPlan {
       let resolved =
         destination.hasPrefix("/")
         ? destination
-        : Self.resolve(destination, against: state.workdir)
+        : ImagePath.resolve(destination, against: state.workdir)
           + (destination.hasSuffix("/") ? "/" : "")
       var fields = [
         isAdd ? "add" : "copy", resolved, copy.chown.map { $0.expanded ?? $0.raw } ?? "",
@@ -420,20 +420,6 @@ extension BuildPlan {
 
     /// Joins key fields with a separator that no Dockerfile text holds.
     static func fields(_ parts: [String]) -> String { parts.joined(separator: "\u{0}") }
-
-    /// An absolute, cleaned path: `path` as BuildKit resolves it against the working folder.
-    static func resolve(_ path: String, against workdir: String) -> String {
-      let joined = path.hasPrefix("/") ? path : workdir + "/" + path
-      var parts: [Substring] = []
-      for part in joined.split(separator: "/") {
-        switch part {
-        case ".": continue
-        case "..": if !parts.isEmpty { parts.removeLast() }
-        default: parts.append(part)
-        }
-      }
-      return "/" + parts.joined(separator: "/")
-    }
   }
 }
 
@@ -445,5 +431,23 @@ extension SyntaxTree {
     var end = bytes.upperBound
     while end > start, source[end - 1] == 0x0A || source[end - 1] == 0x0D { end -= 1 }
     return String(decoding: source[start..<end], as: UTF8.self)
+  }
+}
+
+/// Paths inside the image.
+enum ImagePath {
+  /// An absolute, cleaned path: `path` as BuildKit resolves it against the working folder
+  /// (`..` stops at the root).
+  static func resolve(_ path: String, against workdir: String) -> String {
+    let joined = path.hasPrefix("/") ? path : workdir + "/" + path
+    var parts: [Substring] = []
+    for part in joined.split(separator: "/") {
+      switch part {
+      case ".": continue
+      case "..": if !parts.isEmpty { parts.removeLast() }
+      default: parts.append(part)
+      }
+    }
+    return "/" + parts.joined(separator: "/")
   }
 }

@@ -36,6 +36,10 @@ struct CacheSimulator {
     var status: Status
     var seconds: Double
     var cause: Cause?
+    /// A digest of the step's own inputs (its fields, the content it reads, the output of the
+    /// stages it reads), without its parent: what the reorderer needs to know when the step
+    /// itself changed, wherever it stands.
+    var inputs = Digest()
   }
 
   /// Why a step re-ran.
@@ -72,6 +76,13 @@ struct CacheSimulator {
   /// Runs the simulation. Returns the builds of the window's commits, oldest first, and the
   /// diagnostics of the newest commit's Dockerfile (older versions fail their own build only).
   func run() -> (builds: [Build], diagnostics: [Diagnostic]) {
+    let result = runWithBase()
+    return (result.builds, result.diagnostics)
+  }
+
+  /// `run`, plus the build of the window's parent that a warm start begins with (nil on a cold
+  /// start or at the root).
+  func runWithBase() -> (builds: [Build], diagnostics: [Diagnostic], base: Build?) {
     var run = Run(simulator: self)
     return run.execute()
   }
@@ -119,21 +130,22 @@ struct CacheSimulator {
       var sources: Digest
     }
 
-    mutating func execute() -> (builds: [Build], diagnostics: [Diagnostic]) {
+    mutating func execute() -> (builds: [Build], diagnostics: [Diagnostic], base: Build?) {
       let commits = Array(input.commits.reversed())
       indexPaths(commits)
       var builds: [Build] = []
+      var base: Build?
       // The window's first commit is built on a builder that built its parent, unless that
       // parent is not there (a root commit) or the user asked for a cold start.
       if !options.coldStart, let oldest = commits.first, !oldest.parents.isEmpty {
-        _ = build(nil, changed: [], index: -1)
+        base = build(nil, changed: [], index: -1)
       }
       for (index, commit) in commits.enumerated() {
         let changed = apply(commit)
         builds.append(build(commit, changed: changed, index: index))
       }
       let newest = plans[version(of: input.dockerfile)]?.1 ?? []
-      return (builds, newest)
+      return (builds, newest, base)
     }
 
     /// Gives every touched path an id and sets it to its state before the window.
@@ -489,7 +501,7 @@ struct CacheSimulator {
       let fromCached = isCached(parent)
       var fromResult = StepResult(
         step: stage.from, stageName: stage.name, status: fromCached ? .cached : .rebuilt,
-        seconds: 0, cause: nil)
+        seconds: 0, cause: nil, inputs: parent)
       if !fromCached {
         if let first = ranHere[parent] {
           fromResult.cause = Cause(
@@ -528,7 +540,7 @@ struct CacheSimulator {
         let cached = isCached(key)
         var result = StepResult(
           step: step, stageName: stage.name, status: cached ? .cached : .rebuilt, seconds: 0,
-          cause: nil)
+          cause: nil, inputs: own)
         if !cached {
           if let first = ranHere[key] {
             result.cause = Cause(

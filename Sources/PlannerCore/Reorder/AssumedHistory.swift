@@ -1,0 +1,61 @@
+/// A stand-in history for a Dockerfile outside a git repository: the context's files changing as
+/// they usually do, so that proposals can still be ranked. Savings computed on it are estimates,
+/// and reports say so.
+///
+/// Over `commits` commits, each one edits one source file (taking the context's files in turn);
+/// every tenth also edits the dependency manifests and lockfiles; nothing else changes. That is
+/// roughly what the history of an application repository looks like: sources change at almost
+/// every commit, dependencies every week or two.
+enum AssumedHistory {
+  /// Names that dependency installs read (manifests and lockfiles).
+  static let manifestNames: [String] = [
+    "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
+    "bun.lockb", "bun.lock", "requirements*.txt", "constraints*.txt", "pyproject.toml",
+    "poetry.lock", "uv.lock", "Pipfile", "Pipfile.lock", "setup.py", "setup.cfg", "go.mod",
+    "go.sum", "Cargo.toml", "Cargo.lock", "Gemfile", "Gemfile.lock", "composer.json",
+    "composer.lock", "pom.xml", "build.gradle", "build.gradle.kts", "settings.gradle",
+    "settings.gradle.kts", "*.csproj", "*.fsproj", "*.sln", "Package.swift", "Package.resolved",
+  ]
+
+  static func isManifest(_ path: String) -> Bool {
+    let name = String(path.split(separator: "/").last ?? Substring(path))
+    return manifestNames.contains { (try? IgnoreMatcher.filepathMatch($0, name)) == true }
+  }
+
+  /// The commits, newest first, as `git log` would give them; paths are context-relative.
+  static func commits(files: [String], count: Int = 50) -> [Commit] {
+    let sorted = files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    let manifests = sorted.filter(isManifest)
+    let sources = sorted.filter { !isManifest($0) }
+    var commits: [Commit] = []
+    var versions: [String: Int] = [:]
+    for index in 0..<count {
+      var changed: [String] = []
+      if !sources.isEmpty { changed.append(sources[index % sources.count]) }
+      if index % 10 == 9 { changed += manifests }
+      let changes = changed.map { path in
+        let version = versions[path, default: 0]
+        versions[path] = version + 1
+        return FileChange(
+          path: path, status: .modified, oldMode: 0o100644, newMode: 0o100644,
+          oldBlob: blob(path, version), newBlob: blob(path, version + 1))
+      }
+      commits.insert(
+        Commit(
+          id: blob("commit", index), parents: [blob("commit", index - 1)], authorTime: index,
+          subject: "assumed change \(index + 1)", changes: changes), at: 0)
+    }
+    return commits
+  }
+
+  /// A made-up blob id, the same for the same path and version.
+  private static func blob(_ path: String, _ version: Int) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in "\(path)\u{0}\(version)".utf8 {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x100_0000_01b3
+    }
+    let hex = String(hash, radix: 16)
+    return String(repeating: "0", count: 40 - hex.count) + hex
+  }
+}

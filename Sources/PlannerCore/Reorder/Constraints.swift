@@ -1,0 +1,159 @@
+/// Which items of a stage must keep their relative order for the image to stay the same.
+///
+/// Two items may swap only when no rule ties them. Each rule is a small type with its reason,
+/// so that a proposal can say why something did not move:
+/// - `Barrier`: an item that cannot be analysed (an opaque command, ONBUILD, a here-document
+///   script, a path not known statically) keeps its place against everything.
+/// - `Variables`: an item that expands a variable stays on its side of the definition; two
+///   definitions of one name keep their order; a RUN never crosses an ENV or ARG (the shell sees
+///   the whole environment, whatever the command's text says).
+/// - `State`: WORKDIR, USER and SHELL keep their order with the items whose meaning depends on
+///   them (a relative destination or a RUN on WORKDIR; a RUN or WORKDIR on USER; a shell-form RUN
+///   on SHELL).
+/// - `Files`: a writer and a reader of one path, or two writers, keep their order, except that a
+///   RUN may move above a COPY whose overlap with what it reads is only files an earlier COPY
+///   already wrote from the same context files (the manifests copied before an install).
+/// - `Config`: two instructions setting the same part of the image config (CMD, ENTRYPOINT,
+///   HEALTHCHECK, STOPSIGNAL, a LABEL key) keep their order, since the last one wins.
+enum Constraints {
+  /// Why two items are tied.
+  struct Tie: Hashable, Sendable {
+    enum Rule: String, Hashable, Sendable {
+      case barrier, variables, state, files, config
+    }
+
+    var rule: Rule
+    var reason: String
+  }
+
+  /// For each item, the items before it that it must stay after, with the first reason found.
+  static func predecessors(of items: [StageItem]) -> [[Int]] {
+    let paths = items.map { PathSet($0.writes.map(\.pattern)) }
+    let readPaths = items.map { PathSet($0.reads) }
+    return items.indices.map { later in
+      (0..<later).filter { earlier in
+        tie(
+          items[earlier], items[later], writes: (paths[earlier], paths[later]),
+          reads: (readPaths[earlier], readPaths[later]), all: items) != nil
+      }
+    }
+  }
+
+  /// The rule that keeps `earlier` before `later`, or nil when they may swap.
+  static func tie(_ earlier: StageItem, _ later: StageItem, all items: [StageItem]) -> Tie? {
+    tie(
+      earlier, later,
+      writes: (PathSet(earlier.writes.map(\.pattern)), PathSet(later.writes.map(\.pattern))),
+      reads: (PathSet(earlier.reads), PathSet(later.reads)), all: items)
+  }
+
+  private static func tie(
+    _ earlier: StageItem, _ later: StageItem, writes: (PathSet, PathSet),
+    reads: (PathSet, PathSet), all items: [StageItem]
+  ) -> Tie? {
+    if let reason = earlier.barrier ?? later.barrier {
+      return Tie(rule: .barrier, reason: reason)
+    }
+    if let tie = variables(earlier, later) { return tie }
+    if let tie = state(earlier, later) { return tie }
+    if let key = earlier.configKey, key == later.configKey {
+      return Tie(rule: .config, reason: "both set \(key.uppercased()); the last one wins")
+    }
+    if writes.0.intersects(writes.1) {
+      return Tie(rule: .files, reason: "both write the same paths")
+    }
+    if reads.0.intersects(writes.1) {
+      return Tie(rule: .files, reason: "the second writes what the first reads")
+    }
+    if writes.0.intersects(reads.1), !copiesAgain(earlier, readBy: later, all: items) {
+      return Tie(rule: .files, reason: "the second reads what the first writes")
+    }
+    return nil
+  }
+
+  static func variables(_ earlier: StageItem, _ later: StageItem) -> Tie? {
+    let both = earlier.defines.intersection(later.uses.union(later.defines))
+      .union(later.defines.intersection(earlier.uses))
+    if let name = both.sorted().first {
+      return Tie(rule: .variables, reason: "both use \(name)")
+    }
+    let setsVariables: (StageItem) -> Bool = { item in
+      switch item.instruction.kind {
+      case .env, .arg: true
+      default: false
+      }
+    }
+    if (earlier.seesEnvironment && setsVariables(later))
+      || (later.seesEnvironment && setsVariables(earlier))
+    {
+      return Tie(rule: .variables, reason: "a RUN sees every ENV and ARG before it")
+    }
+    return nil
+  }
+
+  static func state(_ earlier: StageItem, _ later: StageItem) -> Tie? {
+    let shared = earlier.setsState.intersection(later.dependsOn.union(later.setsState))
+      .union(later.setsState.intersection(earlier.dependsOn))
+    guard let state = shared.sorted(by: { $0.rawValue < $1.rawValue }).first else { return nil }
+    return Tie(rule: .state, reason: "\(state.rawValue.uppercased()) changes its meaning")
+  }
+
+  /// Whether everything `reader` reads of what `copy` writes was already written, from the same
+  /// context files, by another COPY that comes before `copy`: then `reader` sees the same bytes
+  /// on either side of `copy`.
+  static func copiesAgain(_ copy: StageItem, readBy reader: StageItem, all items: [StageItem])
+    -> Bool
+  {
+    guard case .run = reader.instruction.kind else { return false }
+    let readSet = PathSet(reader.reads)
+    var earlierCopies: Set<StageItem.Write> = []
+    for item in items where item.position < copy.position {
+      switch item.instruction.kind {
+      case .copy, .add: earlierCopies.formUnion(item.writes.filter { $0.contextSource != nil })
+      default: break
+      }
+    }
+    for write in copy.writes where readSet.intersects(PathSet([write.pattern])) {
+      guard write.contextSource != nil, earlierCopies.contains(write) else { return false }
+    }
+    return true
+  }
+}
+
+/// Paths and trees, with an intersection test that stays fast when one side lists thousands of
+/// files (a `COPY . .`).
+struct PathSet: Sendable {
+  private var exact: Set<String> = []
+  private var trees: [String] = []
+
+  init(_ patterns: [PathPattern]) {
+    for pattern in patterns {
+      if pattern.recursive { trees.append(pattern.path) } else { exact.insert(pattern.path) }
+    }
+  }
+
+  var isEmpty: Bool { exact.isEmpty && trees.isEmpty }
+
+  private static func contains(tree: String, _ path: String) -> Bool {
+    tree == "/" || path == tree || path.hasPrefix(tree + "/")
+  }
+
+  func intersects(_ other: PathSet) -> Bool {
+    if isEmpty || other.isEmpty { return false }
+    let (small, large) =
+      exact.count <= other.exact.count ? (exact, other.exact) : (other.exact, exact)
+    if small.contains(where: large.contains) { return true }
+    for tree in trees {
+      if other.exact.contains(where: { Self.contains(tree: tree, $0) }) { return true }
+      if other.trees.contains(where: {
+        Self.contains(tree: tree, $0) || Self.contains(tree: $0, tree)
+      }) {
+        return true
+      }
+    }
+    for tree in other.trees where exact.contains(where: { Self.contains(tree: tree, $0) }) {
+      return true
+    }
+    return false
+  }
+}

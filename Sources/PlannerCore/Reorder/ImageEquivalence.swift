@@ -1,0 +1,1143 @@
+/// Decides whether a proposed Dockerfile builds the same image as the original, without using
+/// any of the reorderer's constraints: it re-derives what each build produces from the two files.
+///
+/// Input: the two files' bytes, the build context's files (after the ignore file), the build
+/// arguments and the target stage. Output: a `Verdict` that says "same" only when every stage the
+/// target reaches ends with the same image configuration, the same last writer at every path and
+/// the same set of RUN steps, each seeing the same inputs. It never traps: a file that does not
+/// parse, a build BuildKit would fail, or anything the model cannot follow gives "different",
+/// because a false "different" only hides a proposal while a false "same" ships a broken image.
+///
+/// The filesystem is a map from path to the identity of its history, folded instruction by
+/// instruction:
+/// - A COPY or ADD of context files replaces each destination file (placed by BuildKit's rules:
+///   a directory source copies its contents, a file into a folder keeps its base name, a wildcard
+///   match on a directory copies that directory's contents). The file's identity is its content
+///   source (the context path) with `--chown` and `--chmod`, so copying the same file twice gives
+///   the same identity. A COPY into a destination without a trailing `/` also depends on what is
+///   at the destination, which decides whether it is a folder.
+/// - `COPY --from` a stage merges into its destination, with an identity made of the source
+///   stage's identities under the source path; `COPY --from` an image, ADD of a download and ADD
+///   of a possible archive merge with what they name.
+/// - A RUN is a sequence of operations, one per `&&`-separated part of its command (parts joined
+///   by other operators stay together, and everything from a part that changes the shell's state,
+///   such as `cd` or `export`, to the end of the command is one operation). Each operation's
+///   identity is its text, the shell, the environment it sees (ENV and valued ARGs), the working
+///   folder, the user, the RUN's flags and mounts, and the identities it reads. Splitting or
+///   merging RUNs at `&&` therefore keeps every identity, while moving an operation across a
+///   write it reads does not. An operation whose effects `CommandAnalyzer` cannot follow reads and
+///   writes everything.
+/// - A RUN operation, WORKDIR and VOLUME merge into what they write: the path's new identity is
+///   the writer's composed with the previous one, so the order of writers at a path counts.
+/// - A stage built on another stage starts from that stage's final map and configuration, after
+///   an operation for the base stage's ONBUILD triggers.
+///
+/// Every RUN operation is also compared as a multiset, even when it writes nothing: a RUN that now
+/// sees different inputs may fail or print something else.
+enum ImageEquivalence {
+  /// Whether the two files build the same image, and if not, the first few reasons.
+  struct Verdict: Hashable, Sendable {
+    var isSame: Bool
+    /// Human-readable reasons, most important first; empty when `isSame`.
+    var differences: [String]
+  }
+
+  /// How many differences a verdict lists before it summarises the rest.
+  static let differenceLimit = 10
+
+  /// Compares the image `proposed` builds with the one `original` builds.
+  ///
+  /// - Parameters:
+  ///   - file: The display name both files are parsed under.
+  ///   - contextFiles: The build context's files after the ignore file, relative to its root.
+  ///   - buildArgs: The `--build-arg` values.
+  ///   - target: The stage built; nil builds the last one.
+  static func check(
+    original: [UInt8], proposed: [UInt8], file: String, contextFiles: [String],
+    buildArgs: [String: String] = [:], target: String? = nil
+  ) -> Verdict {
+    var evaluator = Evaluator(
+      context: BuildContext(paths: contextFiles).files, file: file, buildArgs: buildArgs)
+    let before = evaluator.evaluate(original, target: target)
+    let after = evaluator.evaluate(proposed, target: target)
+    var differences =
+      before.failures.map { "original: \($0)" } + after.failures.map { "proposal: \($0)" }
+    if differences.isEmpty { differences = compare(before, after) }
+    if differences.count > differenceLimit {
+      let hidden = differences.count - differenceLimit
+      differences = Array(differences.prefix(differenceLimit))
+      differences.append("and \(hidden) more difference\(hidden == 1 ? "" : "s")")
+    }
+    return Verdict(isSame: differences.isEmpty, differences: differences)
+  }
+}
+
+// MARK: - Identities
+
+/// One fact an identity is made of: a kind, some texts and the identities it depends on.
+private struct IdentityNode: Hashable {
+  var kind: String
+  var texts: [String]
+  var children: [Int]
+}
+
+/// Numbers each distinct `IdentityNode`. Both builds share one table, so equal histories get
+/// equal numbers, and comparing two identities is comparing two integers.
+private struct IdentityTable {
+  private var numbers: [IdentityNode: Int] = [:]
+
+  /// The number of the node; 0 is never given out and means "nothing".
+  mutating func intern(_ kind: String, _ texts: [String] = [], _ children: [Int] = []) -> Int {
+    let node = IdentityNode(kind: kind, texts: texts, children: children)
+    if let number = numbers[node] { return number }
+    let number = numbers.count + 1
+    numbers[node] = number
+    return number
+  }
+}
+
+/// A configuration value: its text and, when the text is not known statically, the identity of
+/// what it depends on (0 when it is known).
+private struct Setting: Hashable {
+  var text: String
+  var dependency: Int = 0
+}
+
+// MARK: - Filesystem
+
+/// An instruction, or one operation of a RUN, as messages name it.
+private struct Writer: Hashable {
+  /// One line, abbreviated: `RUN npm ci`, `COPY . .`.
+  var text: String
+  var line: Int
+
+  var description: String { "\(text) (line \(line))" }
+}
+
+/// The last writer of every path a build wrote, as the identity of the path's history.
+private struct FileSystem {
+  /// What is known about one path.
+  struct Entry: Hashable {
+    /// Whether the identity also covers everything under the path that has no entry of its own.
+    var isRecursive: Bool
+    var identity: Int
+    /// The instruction that wrote it last, for messages.
+    var writer: Writer
+  }
+
+  /// Keys are clean absolute paths. The root always has a recursive entry: the base.
+  var entries: [String: Entry]
+
+  init(root: Int, writer: Writer) {
+    entries = ["/": Entry(isRecursive: true, identity: root, writer: writer)]
+  }
+
+  /// The strict ancestors of a clean absolute path, root first.
+  static func ancestors(of path: String) -> [String] {
+    guard path != "/" else { return [] }
+    var result = ["/"]
+    var prefix = ""
+    let parts = path.split(separator: "/")
+    for part in parts.dropLast() {
+      prefix += "/" + part
+      result.append(prefix)
+    }
+    return result
+  }
+
+  /// The paths with an entry strictly under `path`.
+  func descendants(of path: String) -> [String] {
+    let prefix = path == "/" ? "/" : path + "/"
+    return entries.keys.filter { $0 != path && $0.hasPrefix(prefix) }
+  }
+
+  /// The identity that covers `path` from above: the deepest recursive strict ancestor's.
+  func cover(of path: String) -> Int {
+    for ancestor in Self.ancestors(of: path).reversed() {
+      if let entry = entries[ancestor], entry.isRecursive { return entry.identity }
+    }
+    return 0
+  }
+
+  /// Records a write. A replacing write (a copied file) makes the path's identity the writer's;
+  /// a merging one (RUN, WORKDIR, VOLUME, a copy into a folder) composes the writer with what was
+  /// there, and a recursive merge does so for everything under the path too.
+  mutating func write(
+    _ path: String, isRecursive: Bool, identity: Int, replaces: Bool, writer: Writer,
+    table: inout IdentityTable
+  ) {
+    let above = cover(of: path)
+    if isRecursive {
+      for descendant in descendants(of: path) {
+        if replaces {
+          entries[descendant] = nil
+        } else if let old = entries[descendant] {
+          entries[descendant] = Entry(
+            isRecursive: old.isRecursive,
+            identity: table.intern("then", [], [identity, old.identity]),
+            writer: writer)
+        }
+      }
+      var previous = above
+      if let existing = entries[path] {
+        previous =
+          existing.isRecursive
+          ? existing.identity : table.intern("with", [], [existing.identity, above])
+      }
+      let composed = replaces ? identity : table.intern("then", [], [identity, previous])
+      entries[path] = Entry(isRecursive: true, identity: composed, writer: writer)
+    } else if let existing = entries[path] {
+      // A recursive entry cannot be split into the path and what is under it: compose both.
+      let composed =
+        replaces && !existing.isRecursive
+        ? identity : table.intern("then", [], [identity, existing.identity])
+      entries[path] = Entry(isRecursive: existing.isRecursive, identity: composed, writer: writer)
+    } else {
+      let composed = replaces ? identity : table.intern("then", [], [identity, above])
+      entries[path] = Entry(isRecursive: false, identity: composed, writer: writer)
+    }
+  }
+
+  /// The identity of everything a read of `path` can see: the entries at the path and at each of
+  /// its ancestors, and for a recursive read every entry under it.
+  func reads(_ path: String, isRecursive: Bool, table: inout IdentityTable) -> Int {
+    var seen = Self.ancestors(of: path) + [path]
+    if isRecursive { seen += descendants(of: path) }
+    var paths: [String] = []
+    var identities: [Int] = []
+    for key in seen.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+      guard let entry = entries[key] else { continue }
+      paths.append(key + (entry.isRecursive ? "/**" : ""))
+      identities.append(entry.identity)
+    }
+    return table.intern("reads", paths, identities)
+  }
+}
+
+// MARK: - Image configuration
+
+/// The image configuration a stage ends with. Nil means "as the base image has it".
+private struct ImageConfig: Hashable {
+  var environment: [String: Setting] = [:]
+  var workdir: Setting?
+  var user: Setting?
+  var shell: [String]?
+  var cmd: Setting?
+  var entrypoint: Setting?
+  var labels: [String: Setting] = [:]
+  var ports: Set<Setting> = []
+  var volumes: Set<Setting> = []
+  var healthcheck: String?
+  var stopSignal: Setting?
+  var onbuild: [String] = []
+  var maintainer: String?
+}
+
+/// Everything one stage has built so far.
+private struct StageState {
+  var config = ImageConfig()
+  var files: FileSystem
+  /// ARG values in effect (RUN sees them; the image configuration does not keep them).
+  var arguments: [String: Setting] = [:]
+  /// The working folder when it is known as an absolute path.
+  var workdir: String?
+  /// The identity of the base: what the base image's own environment, working folder, user and
+  /// shell depend on.
+  var base: Int
+  /// Whether this stage has set CMD (an ENTRYPOINT then keeps it).
+  var isCommandSet = false
+  /// Every RUN operation's identity, with the operations that had it, in file order.
+  var runs: [Int: [Writer]] = [:]
+  /// The stages this one uses: its base, `COPY --from` and `RUN --mount=from=` sources.
+  var references: Set<Int> = []
+}
+
+/// One stage of one evaluated file.
+private struct StageOutcome {
+  /// The name BuildKit matches (`--from=name`), else the stage's index.
+  var key: String
+  var displayName: String
+  var state: StageState
+}
+
+/// One evaluated file.
+private struct Evaluation {
+  var stages: [StageOutcome] = []
+  /// The stage built and every stage it reaches, in file order.
+  var reached: [Int] = []
+  var target: Int?
+  /// Why the file does not build, or why the model cannot follow it.
+  var failures: [String] = []
+}
+
+// MARK: - Evaluation
+
+/// Folds each file's instructions into stage states, numbering identities in one shared table.
+private struct Evaluator {
+  var table = IdentityTable()
+  let context: [String]
+  let file: String
+  let buildArgs: [String: String]
+  /// The file being evaluated and its stages so far.
+  var dockerfile = Dockerfile(globalArgs: [], stages: [], directives: [], escapeToken: 0)
+  var done: [StageState] = []
+  /// The stage being evaluated.
+  var state = StageState(files: FileSystem(root: 0, writer: Writer(text: "", line: 0)), base: 0)
+  var failures: [String] = []
+  /// The identity of every context file together, for a source planner cannot resolve.
+  var wholeContextIdentity = 0
+
+  init(context: [String], file: String, buildArgs: [String: String]) {
+    self.context = context
+    self.file = file
+    self.buildArgs = buildArgs
+  }
+
+  mutating func evaluate(_ bytes: [UInt8], target: String?) -> Evaluation {
+    let tree: SyntaxTree
+    switch DockerfileParser(file: file).parse(bytes) {
+    case .success(let parsed): tree = parsed
+    case .failure(let failure):
+      return Evaluation(failures: [failure.diagnostic.description])
+    }
+    let (built, diagnostics) = Dockerfile.build(from: tree, file: file, buildArgs: buildArgs)
+    let errors = diagnostics.filter { $0.severity == .error }.map(\.description)
+    guard errors.isEmpty else { return Evaluation(failures: errors) }
+    dockerfile = built
+    done = []
+    failures = []
+    wholeContextIdentity = table.intern("context", context)
+
+    let targetIndex: Int?
+    if let target {
+      let name = target.lowercased()
+      targetIndex = built.stages.first { $0.name == name }?.index
+      if targetIndex == nil { failures.append("target stage '\(target)' is not in the file") }
+    } else {
+      targetIndex = built.stages.indices.last
+    }
+    for stage in built.stages { evaluateStage(stage) }
+
+    var evaluation = Evaluation(target: targetIndex, failures: failures)
+    let names = built.stages.compactMap(\.name)
+    for (index, stage) in built.stages.enumerated() where index < done.count {
+      var key = stage.name ?? "#\(index)"
+      if let name = stage.name, names.filter({ $0 == name }).count > 1 { key += "#\(index)" }
+      evaluation.stages.append(
+        StageOutcome(key: key, displayName: stage.displayName, state: done[index]))
+    }
+    if let targetIndex, targetIndex < done.count {
+      var reached: Set<Int> = [targetIndex]
+      var pending = [targetIndex]
+      while let next = pending.popLast() {
+        for reference in done[next].references.sorted()
+        where reference < done.count && !reached.contains(reference) {
+          reached.insert(reference)
+          pending.append(reference)
+        }
+      }
+      evaluation.reached = reached.sorted()
+    }
+    return evaluation
+  }
+
+  // MARK: Stages
+
+  mutating func evaluateStage(_ stage: Dockerfile.Stage) {
+    let fromDescription = describe(stage.from)
+    if let base = stage.baseStage, base < done.count {
+      state = done[base]
+      state.runs = [:]
+      state.references = [base]
+      state.isCommandSet = false
+      runTriggers(of: base, writer: fromDescription)
+    } else {
+      let image = stage.baseImage
+      let platform = stage.platform
+      let root = table.intern(
+        "image",
+        [
+          image.raw, image.expanded ?? "?", platform?.raw ?? "", platform?.expanded ?? "?",
+        ] + dockerfile.globalArgs.map(\.original))
+      state = StageState(files: FileSystem(root: root, writer: fromDescription), base: root)
+      if image.expanded == "scratch" { state.workdir = "/" }
+    }
+    for instruction in stage.instructions { apply(instruction) }
+    done.append(state)
+  }
+
+  /// BuildKit runs the base stage's ONBUILD triggers first. They are one operation that reads
+  /// and writes everything: the same in both files whenever the base stage is.
+  mutating func runTriggers(of base: Int, writer: Writer) {
+    let triggers = state.config.onbuild
+    guard !triggers.isEmpty else { return }
+    var children = [
+      state.files.reads("/", isRecursive: true, table: &table), environmentIdentity(),
+    ]
+    for instruction in dockerfile.stages[base].instructions {
+      guard case .onbuild(let onbuild) = instruction.kind, let trigger = onbuild.trigger else {
+        continue
+      }
+      var froms: [String] = []
+      switch trigger.kind {
+      case .copy(let copy), .add(let copy): froms += copy.from.map { [$0] } ?? []
+      case .run(let run):
+        froms += run.mounts.compactMap { $0.fields.last { $0.key == "from" }?.value?.raw }
+      default: break
+      }
+      for from in froms {
+        guard let index = stageIndex(named: from), index < done.count else { continue }
+        state.references.insert(index)
+        let source = done[index].files
+        children.append(source.reads("/", isRecursive: true, table: &table))
+      }
+    }
+    let identity = table.intern("onbuild", triggers, children)
+    let description = Writer(text: "the ONBUILD triggers of \(writer.text)", line: writer.line)
+    state.runs[identity, default: []].append(description)
+    state.files.write(
+      "/", isRecursive: true, identity: identity, replaces: false, writer: description,
+      table: &table)
+    state.base = table.intern("triggered", [], [state.base, identity])
+    state.config.onbuild = []
+  }
+
+  /// The stage a `--from` names: a stage name (any case) or an index.
+  func stageIndex(named from: String) -> Int? {
+    if let index = Int(from) { return index < dockerfile.stages.count ? index : nil }
+    let name = from.lowercased()
+    return dockerfile.stages.last { $0.name == name }?.index
+  }
+
+  // MARK: Instructions
+
+  mutating func apply(_ instruction: Instruction) {
+    switch instruction.kind {
+    case .from:
+      break
+    case .run(let run):
+      applyRun(run, instruction)
+    case .copy(let copy):
+      applyCopy(copy, isAdd: false, instruction)
+    case .add(let copy):
+      applyCopy(copy, isAdd: true, instruction)
+    case .cmd(let line):
+      state.config.cmd = commandSetting(line)
+      state.isCommandSet = true
+    case .entrypoint(let line):
+      state.config.entrypoint = commandSetting(line)
+      // BuildKit's `dispatchEntrypoint`: a CMD this stage did not set is dropped.
+      if !state.isCommandSet { state.config.cmd = Setting(text: "none (reset by ENTRYPOINT)") }
+    case .shell(let words):
+      state.config.shell = words
+    case .env(let pairs):
+      // BuildKit expands every pair with the environment before the instruction.
+      let before = environmentIdentity()
+      for pair in pairs {
+        let key = pair.key.expanded ?? "?\(pair.key.raw)"
+        state.config.environment[key] = setting(pair.value, before: before)
+      }
+    case .label(let pairs):
+      let before = environmentIdentity()
+      for pair in pairs {
+        let key = pair.key.expanded ?? "?\(pair.key.raw)"
+        state.config.labels[key] = setting(pair.value, before: before)
+      }
+    case .arg(let args):
+      for arg in args {
+        switch arg.value {
+        case .known(let value): state.arguments[arg.name] = Setting(text: value)
+        case .unset: state.arguments[arg.name] = nil
+        case .unknown:
+          let raw = arg.defaultValue?.raw ?? ""
+          state.arguments[arg.name] = Setting(
+            text: raw,
+            dependency: table.intern("argument", [arg.name, raw], [environmentIdentity()]))
+        }
+      }
+    case .expose(let ports):
+      let before = environmentIdentity()
+      for port in ports {
+        if let words = port.expanded {
+          for word in words { state.config.ports.insert(Setting(text: Self.normalizedPort(word))) }
+        } else {
+          state.config.ports.insert(
+            Setting(text: port.raw, dependency: table.intern("unresolved", [port.raw], [before])))
+        }
+      }
+    case .healthcheck(let check):
+      var text = Self.rendered(check.test)
+      let options: [(String, String?)] = [
+        ("interval", check.interval.map { "\($0)" }), ("timeout", check.timeout.map { "\($0)" }),
+        ("start-period", check.startPeriod.map { "\($0)" }),
+        ("start-interval", check.startInterval.map { "\($0)" }),
+        ("retries", check.retries.map { "\($0)" }),
+      ]
+      for case (let name, let value?) in options { text += " --\(name)=\(value)" }
+      state.config.healthcheck = text
+    case .onbuild(let onbuild):
+      state.config.onbuild.append(onbuild.expression)
+    case .stopsignal(let value):
+      state.config.stopSignal = setting(value, before: environmentIdentity())
+    case .user(let value):
+      state.config.user = setting(value, before: environmentIdentity())
+    case .volume(let values):
+      applyVolume(values, instruction)
+    case .workdir(let value):
+      applyWorkdir(value, instruction)
+    case .maintainer(let text):
+      state.config.maintainer = text
+    case .unknown(let keyword):
+      failures.append(
+        "unknown instruction '\(keyword)' (line \(instruction.range.start.line)): BuildKit fails the build"
+      )
+    }
+  }
+
+  mutating func applyWorkdir(_ value: Instruction.Expandable, _ instruction: Instruction) {
+    let writer = describe(instruction)
+    let user = state.config.user ?? Setting(text: "", dependency: state.base)
+    guard let path = absolutePath(value.expanded) else {
+      // A folder planner cannot place: it may be anywhere.
+      let dependency = table.intern("unresolved", [value.raw], [environmentIdentity()])
+      state.workdir = nil
+      state.config.workdir = Setting(text: value.raw, dependency: dependency)
+      let identity = table.intern(
+        "workdir", [value.raw, user.text], [dependency, user.dependency])
+      state.files.write(
+        "/", isRecursive: true, identity: identity, replaces: false, writer: writer, table: &table)
+      return
+    }
+    state.workdir = path
+    state.config.workdir = Setting(text: path)
+    guard path != "/" else { return }
+    let identity = table.intern("workdir", [path, user.text], [user.dependency])
+    state.files.write(
+      path, isRecursive: false, identity: identity, replaces: false, writer: writer, table: &table)
+  }
+
+  mutating func applyVolume(_ values: [Instruction.Expandable], _ instruction: Instruction) {
+    let writer = describe(instruction)
+    let before = environmentIdentity()
+    for value in values {
+      let volume = setting(value, before: before)
+      state.config.volumes.insert(volume)
+      let identity = table.intern("volume", [volume.text], [volume.dependency])
+      let path = absolutePath(value.expanded) ?? "/"
+      state.files.write(
+        path, isRecursive: true, identity: identity, replaces: false, writer: writer, table: &table)
+    }
+  }
+
+  // MARK: RUN
+
+  mutating func applyRun(_ run: Instruction.Run, _ instruction: Instruction) {
+    let line = instruction.range.start.line
+    let shell =
+      state.config.shell.map { Setting(text: Self.rendered($0)) }
+      ?? Setting(text: "(base image shell)", dependency: state.base)
+    let user = state.config.user ?? Setting(text: "(base image user)", dependency: state.base)
+    let workdir =
+      state.workdir.map { Setting(text: $0) }
+      ?? state.config.workdir ?? Setting(text: "(base image folder)", dependency: state.base)
+    var flags = [
+      "network=\(run.network ?? "")", "security=\(run.security ?? "")",
+    ]
+    flags += run.devices.map { "device=\($0.name),\($0.isRequired)" }
+    flags += run.mounts.map { "mount=\($0.raw)" }.sorted()
+    var children = [
+      environmentIdentity(), shell.dependency, user.dependency, workdir.dependency,
+    ]
+    for mount in run.mounts { children.append(mountIdentity(mount)) }
+
+    for operation in operations(of: run.command) {
+      var reads: [Int] = []
+      for pattern in operation.reads {
+        reads.append(state.files.reads(pattern.path, isRecursive: pattern.recursive, table: &table))
+      }
+      // A write needs its folder (`touch /out/app` fails without `/out`): it reads the parent.
+      for pattern in operation.writes where pattern.path != "/" {
+        let parent = FileSystem.ancestors(of: pattern.path).last ?? "/"
+        reads.append(state.files.reads(parent, isRecursive: false, table: &table))
+      }
+      let identity = table.intern(
+        "run",
+        [operation.text, run.command.isExecForm ? "exec" : shell.text, workdir.text, user.text]
+          + flags,
+        children + reads)
+      let writer = Writer(text: "RUN \(Self.abbreviated(operation.label))", line: line)
+      state.runs[identity, default: []].append(writer)
+      for pattern in operation.writes {
+        state.files.write(
+          pattern.path, isRecursive: pattern.recursive, identity: identity, replaces: false,
+          writer: writer, table: &table)
+      }
+    }
+  }
+
+  /// One operation of a RUN: its text and the clean absolute paths it reads and writes.
+  struct Operation {
+    /// What the identity holds: the command, here-document bodies included.
+    var text: String
+    /// What messages show.
+    var label: String
+    var reads: [(path: String, recursive: Bool)]
+    var writes: [(path: String, recursive: Bool)]
+
+    static func opaque(_ text: String, label: String? = nil) -> Operation {
+      Operation(text: text, label: label ?? text, reads: [("/", true)], writes: [("/", true)])
+    }
+  }
+
+  /// The operations of a RUN command, in order.
+  mutating func operations(of command: Instruction.CommandLine) -> [Operation] {
+    if command.isExecForm {
+      let text = Self.rendered(command.arguments)
+      // The analyser reads exec form as words joined by spaces: an argument with a blank or a
+      // quote in it would be read as several.
+      let isPlain = command.arguments.allSatisfy { argument in
+        !argument.isEmpty && !argument.contains { $0.isWhitespace || "'\"\\".contains($0) }
+      }
+      guard isPlain else { return [.opaque(text)] }
+      return [effects(of: command.arguments.joined(separator: " "), text: text, isExecForm: true)]
+    }
+    let line = command.arguments.joined(separator: " ")
+    // A here-document is a script planner does not follow; another shell may not be POSIX.
+    if !command.heredocs.isEmpty {
+      let bodies = command.heredocs.map { heredoc in
+        let name = String(decoding: heredoc.name, as: UTF8.self)
+        let content = String(decoding: heredoc.content, as: UTF8.self)
+        return
+          "\(heredoc.fileDescriptor)<<\(heredoc.chomp ? "-" : "")\(name) \(heredoc.expand)\n\(content)"
+      }
+      return [.opaque(([line] + bodies).joined(separator: "\n"), label: line)]
+    }
+    if let shell = state.config.shell, !Self.isPosixShell(shell) { return [.opaque(line)] }
+    return Self.groups(of: line).map { effects(of: $0, text: $0, isExecForm: false) }
+  }
+
+  /// The command's parts, split only at `&&` (after `||`, `|` or `;` the next part depends on how
+  /// the previous one ended), and kept together from a part that changes the shell's state to the
+  /// end: what follows a `cd` or an `export` depends on it.
+  static func groups(of line: String) -> [String] {
+    let parts = CommandAnalyzer.split(line)
+    var groups: [String] = []
+    var current = ""
+    for (index, part) in parts.enumerated() {
+      current += part.text
+      if index == parts.count - 1 { break }
+      if part.separator == "&&",
+        !CommandAnalyzer.analyze(current, workdir: "/").changesShellState
+      {
+        groups.append(current)
+        current = ""
+      } else {
+        current += " \(part.separator) "
+      }
+    }
+    if !current.isEmpty { groups.append(current) }
+    return groups
+  }
+
+  /// The analyser's reads and writes for one operation, as clean absolute paths. When the working
+  /// folder is not known, the operation is analysed with two different folders: if the results
+  /// differ it depends on the folder, and is treated as reading and writing everything.
+  mutating func effects(of command: String, text: String, isExecForm: Bool) -> Operation {
+    let user = state.config.user?.dependency == 0 ? state.config.user?.text : nil
+    var environment: [String: String] = [:]
+    for (name, value) in state.arguments where value.dependency == 0 {
+      environment[name] = value.text
+    }
+    for (name, value) in state.config.environment where value.dependency == 0 {
+      environment[name] = value.text
+    }
+    func analyzed(_ workdir: String) -> CommandEffects {
+      CommandAnalyzer.analyze(
+        command, isExecForm: isExecForm, workdir: workdir, user: user, environment: environment)
+    }
+    let effects: CommandEffects
+    if let workdir = state.workdir {
+      effects = analyzed(workdir)
+    } else {
+      let first = analyzed("/")
+      let second = analyzed("/planner-unknown-workdir")
+      guard first.reads == second.reads, first.writes == second.writes,
+        first.isOpaque == second.isOpaque
+      else { return .opaque(text) }
+      effects = first
+    }
+    if effects.isOpaque { return .opaque(text) }
+    let base = state.workdir ?? "/"
+    return Operation(
+      text: text, label: text,
+      reads: effects.reads.map { (Self.clean($0.path, in: base), $0.recursive) },
+      writes: effects.writes.map { (Self.clean($0.path, in: base), $0.recursive) })
+  }
+
+  /// What a mount brings in beyond its flag text: the files it binds.
+  mutating func mountIdentity(_ mount: Instruction.Mount) -> Int {
+    guard let options = mount.options else {
+      // Not known statically: it may bind any context file or any stage.
+      var children = [wholeContextIdentity]
+      for index in done.indices {
+        let files = done[index].files
+        children.append(files.reads("/", isRecursive: true, table: &table))
+      }
+      return table.intern("mount", [mount.raw], children + [environmentIdentity()])
+    }
+    guard options.type == "bind" else { return table.intern("mount", [mount.raw]) }
+    let source = options.source ?? ""
+    if let index = mount.fromStage, index < done.count {
+      state.references.insert(index)
+      let files = done[index].files
+      let path = Self.clean(SourceSelection.literalDirectory(of: source + "/x"), in: "/")
+      return table.intern(
+        "mount", [mount.raw], [files.reads(path, isRecursive: true, table: &table)])
+    }
+    if options.from != nil { return table.intern("mount", [mount.raw]) }
+    guard let reader = try? SourceSelection.Reader(source: source) else {
+      return table.intern("mount", [mount.raw], [wholeContextIdentity])
+    }
+    return table.intern("mount", [mount.raw] + context.filter(reader.reads))
+  }
+
+  // MARK: COPY and ADD
+
+  /// Where a COPY or ADD writes: an absolute path, and whether it names a folder.
+  struct Destination {
+    var path: String
+    var isFolder: Bool
+  }
+
+  mutating func applyCopy(_ copy: Instruction.Copy, isAdd: Bool, _ instruction: Instruction) {
+    let writer = describe(instruction)
+    let before = environmentIdentity()
+    let chown = copy.chown.map { setting($0, before: before) } ?? Setting(text: "")
+    let flags = [
+      isAdd ? "add" : "copy", "chown=\(chown.text)", "chmod=\(copy.chmod ?? "")",
+    ]
+    guard let destination = destination(copy.destination) else {
+      // A destination planner cannot place may be anywhere, with any of the sources.
+      var children = [before, chown.dependency, wholeContextIdentity]
+      if let index = copy.fromStage, index < done.count {
+        state.references.insert(index)
+        let files = done[index].files
+        children.append(files.reads("/", isRecursive: true, table: &table))
+      }
+      let identity = table.intern("copy", flags + [instruction.original], children)
+      state.files.write(
+        "/", isRecursive: true, identity: identity, replaces: false, writer: writer, table: &table)
+      return
+    }
+
+    var writes: [(path: String, recursive: Bool, identity: Int, replaces: Bool)] = []
+    if let from = copy.from {
+      // From a stage or an image: the files are not listed, so the copy merges into the folder.
+      for source in copy.sources {
+        let identity: Int
+        if let index = copy.fromStage, index < done.count {
+          state.references.insert(index)
+          let files = done[index].files
+          let path =
+            source.expanded.map {
+              Self.clean(SourceSelection.literalDirectory(of: $0 + "/x"), in: "/")
+            } ?? "/"
+          identity = table.intern(
+            "copy-from-stage",
+            flags + [
+              dockerfile.stages[index].displayName, source.raw, path, "\(copy.parents)",
+            ] + copy.exclude,
+            [files.reads(path, isRecursive: true, table: &table), chown.dependency])
+        } else {
+          identity = table.intern(
+            "copy-from-image", flags + [from, source.raw, source.expanded ?? "?"] + copy.exclude,
+            [chown.dependency, before])
+        }
+        writes.append((destination.path, true, identity, false))
+      }
+    } else {
+      var placed: [Placement] = []
+      for source in copy.sources {
+        guard let value = source.expanded else {
+          let identity = table.intern(
+            "copy-unresolved", flags + [source.raw],
+            [wholeContextIdentity, before, chown.dependency])
+          writes.append((destination.path, true, identity, false))
+          continue
+        }
+        if isAdd, ContextSteps.isRemote(value) {
+          let identity = table.intern(
+            "download",
+            flags + [
+              value, copy.checksum?.expanded ?? copy.checksum?.raw ?? "",
+              "\(copy.keepGitDir.map { "\($0)" } ?? "")", "\(copy.unpack.map { "\($0)" } ?? "")",
+            ],
+            [chown.dependency])
+          writes.append((destination.path, true, identity, false))
+          continue
+        }
+        switch Self.placements(
+          of: value, parents: copy.parents, excludes: copy.exclude, in: context)
+        {
+        case .success(let found): placed += found
+        case .failure(let failure):
+          failures.append("\(failure.message) (line \(instruction.range.start.line))")
+        }
+      }
+      let isFolder = destination.isFolder || placed.count > 1
+      // Into a path without a trailing `/`, what is already there decides where the file goes.
+      var shape = 0
+      if !isFolder {
+        shape = state.files.reads(destination.path, isRecursive: true, table: &table)
+      }
+      for placement in placed {
+        let target: String
+        if let relative = placement.relative {
+          target = Self.clean(relative, in: destination.path)
+        } else if isFolder {
+          let name = placement.contextPath.split(separator: "/").last.map(String.init) ?? ""
+          target = Self.clean(name, in: destination.path)
+        } else {
+          target = destination.path
+        }
+        let identity = table.intern(
+          "file", flags + [placement.contextPath], [chown.dependency, shape])
+        writes.append((target, false, identity, true))
+        // ADD unpacks a local archive (found by its content) into the destination.
+        if isAdd, placement.relative == nil, copy.unpack != false {
+          let unpacked = table.intern(
+            "unpack", flags + [placement.contextPath], [chown.dependency])
+          writes.append((destination.path, true, unpacked, false))
+        }
+      }
+      for inline in copy.inlineSources {
+        let target =
+          destination.isFolder || copy.inlineSources.count > 1
+          ? Self.clean(inline.name, in: destination.path) : destination.path
+        let identity = table.intern(
+          "inline", flags + [inline.name, inline.content, "\(inline.expands)"],
+          [chown.dependency, inline.expands ? before : 0])
+        writes.append((target, false, identity, true))
+      }
+    }
+    for write in writes {
+      state.files.write(
+        write.path, isRecursive: write.recursive, identity: write.identity,
+        replaces: write.replaces, writer: writer, table: &table)
+    }
+  }
+
+  /// A COPY destination as BuildKit resolves it: relative to the working folder, a folder when
+  /// it ends in `/` or is `.`. Nil when it cannot be placed statically.
+  func destination(_ value: Instruction.Expandable) -> Destination? {
+    guard let text = value.expanded, let path = absolutePath(text) else { return nil }
+    let isFolder = text.hasSuffix("/") || text == "." || text.hasSuffix("/.") || text.isEmpty
+    return Destination(path: path, isFolder: isFolder)
+  }
+
+  /// A path as an absolute, clean one, resolved against the working folder; nil when it is
+  /// relative and the working folder is not known.
+  func absolutePath(_ text: String?) -> String? {
+    guard let text else { return nil }
+    if text.hasPrefix("/") { return Self.clean(text, in: "/") }
+    guard let workdir = state.workdir else { return nil }
+    return Self.clean(text, in: workdir)
+  }
+
+  /// A context file a COPY source writes, and its path relative to the destination folder; nil
+  /// when the source names the file itself (it goes to the destination, or under it with its base
+  /// name when the destination is a folder).
+  struct Placement {
+    var contextPath: String
+    var relative: String?
+  }
+
+  /// Why a COPY source fails.
+  struct PlacementFailure: Error {
+    var message: String
+  }
+
+  /// The context files one source copies, placed by BuildKit's rules (cache model §4).
+  static func placements(
+    of source: String, parents: Bool, excludes: [String], in context: [String]
+  ) -> Result<[Placement], PlacementFailure> {
+    let reader: SourceSelection.Reader
+    do {
+      reader = try SourceSelection.Reader(source: source, parents: parents, excludes: excludes)
+    } catch {
+      return .failure(PlacementFailure(message: "invalid pattern in COPY source '\(source)'"))
+    }
+    let path = reader.path
+    if reader.isLiteral,
+      !context.contains(where: { $0 == path || $0.hasPrefix(path + "/") })
+    {
+      return .failure(
+        PlacementFailure(message: "'/\(path)' is not in the build context: BuildKit fails the step")
+      )
+    }
+    let selected = context.filter(reader.reads)
+    if parents {
+      var base = ""
+      if let pivot = source.range(of: "/./") {
+        base = BuildContext.relative(String(source[..<pivot.lowerBound]))
+      }
+      return .success(
+        selected.map { file in
+          let relative =
+            base.isEmpty || !file.hasPrefix(base + "/")
+            ? file : String(file.dropFirst(base.count + 1))
+          return Placement(contextPath: file, relative: relative)
+        })
+    }
+    if path.isEmpty {
+      return .success(selected.map { Placement(contextPath: $0, relative: $0) })
+    }
+    if reader.isLiteral {
+      return .success(
+        selected.map { file in
+          Placement(
+            contextPath: file, relative: file == path ? nil : String(file.dropFirst(path.count + 1))
+          )
+        })
+    }
+    // A wildcard match on a folder copies that folder's contents.
+    let depth = path.split(separator: "/").count
+    return .success(
+      selected.map { file in
+        let parts = file.split(separator: "/")
+        return Placement(
+          contextPath: file,
+          relative: parts.count <= depth ? nil : parts[depth...].joined(separator: "/"))
+      })
+  }
+
+  // MARK: Values
+
+  /// The identity of the environment a RUN sees: ENV and valued ARGs, on top of the base's.
+  mutating func environmentIdentity() -> Int {
+    var texts: [String] = []
+    var children = [state.base]
+    for (name, value) in state.config.environment.sorted(by: { $0.key < $1.key }) {
+      texts.append("env \(name)=\(value.text)")
+      children.append(value.dependency)
+    }
+    for (name, value) in state.arguments.sorted(by: { $0.key < $1.key }) {
+      texts.append("arg \(name)=\(value.text)")
+      children.append(value.dependency)
+    }
+    return table.intern("environment", texts, children)
+  }
+
+  /// An expanded value, or its text with what it depends on when it is not known statically.
+  mutating func setting(_ value: Instruction.Expandable, before environment: Int) -> Setting {
+    if let expanded = value.expanded { return Setting(text: expanded) }
+    return Setting(
+      text: value.raw, dependency: table.intern("unresolved", [value.raw], [environment]))
+  }
+
+  /// CMD or ENTRYPOINT as the image stores it: the shell form gets the current shell in front.
+  func commandSetting(_ line: Instruction.CommandLine) -> Setting {
+    if line.isExecForm { return Setting(text: Self.rendered(line.arguments)) }
+    let command = line.arguments.joined(separator: " ")
+    guard let shell = state.config.shell else {
+      return Setting(
+        text: "(base image shell) " + Self.rendered([command]), dependency: state.base)
+    }
+    return Setting(text: Self.rendered(shell + [command]))
+  }
+
+  func describe(_ instruction: Instruction) -> Writer {
+    Writer(text: Self.abbreviated(instruction.original), line: instruction.range.start.line)
+  }
+
+  // MARK: Text helpers
+
+  /// `text` on one line, runs of blanks as one space, cut to 60 characters.
+  static func abbreviated(_ text: String) -> String {
+    let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+    let line = words.joined(separator: " ")
+    return line.count > 60 ? String(line.prefix(59)) + "…" : line
+  }
+
+  /// A JSON array of strings, as the image configuration shows it.
+  static func rendered(_ words: [String]) -> String {
+    let quoted = words.map { word in
+      "\""
+        + word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+          of: "\"", with: "\\\"") + "\""
+    }
+    return "[" + quoted.joined(separator: ", ") + "]"
+  }
+
+  /// `path` resolved against `folder` (unless absolute), `.` and `..` removed.
+  static func clean(_ path: String, in folder: String) -> String {
+    let joined = path.hasPrefix("/") ? path : folder + "/" + path
+    return "/" + BuildContext.relative(joined)
+  }
+
+  /// EXPOSE's default protocol is tcp, and protocols compare in lower case.
+  static func normalizedPort(_ word: String) -> String {
+    let parts = word.split(separator: "/", maxSplits: 1)
+    guard parts.count == 2 else { return word + "/tcp" }
+    return "\(parts[0])/\(parts[1].lowercased())"
+  }
+
+  /// Shells whose command line `CommandAnalyzer` understands.
+  static func isPosixShell(_ shell: [String]) -> Bool {
+    guard let program = shell.first else { return false }
+    let name = program.split(separator: "/").last.map(String.init) ?? program
+    return ["sh", "bash", "dash", "ash", "zsh"].contains(name)
+  }
+}
+
+// MARK: - Comparison
+
+extension ImageEquivalence {
+  fileprivate static func compare(_ original: Evaluation, _ proposal: Evaluation) -> [String] {
+    var differences: [String] = []
+    let originalKeys = original.reached.map { original.stages[$0].key }
+    let proposedKeys = proposal.reached.map { proposal.stages[$0].key }
+    if let a = original.target, let b = proposal.target,
+      original.stages[a].key != proposal.stages[b].key
+    {
+      differences.append(
+        "the target stage was '\(original.stages[a].displayName)' and is now '\(proposal.stages[b].displayName)'"
+      )
+      return differences
+    }
+    if Set(originalKeys) != Set(proposedKeys) {
+      differences.append(
+        "the build used stages \(names(originalKeys)) and now uses \(names(proposedKeys))")
+      return differences
+    }
+    for index in original.reached {
+      let before = original.stages[index]
+      guard let after = proposal.stages.first(where: { $0.key == before.key }) else { continue }
+      differences += compare(before.state, after.state, stage: before.displayName)
+    }
+    return differences
+  }
+
+  private static func names(_ keys: [String]) -> String {
+    keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
+  }
+
+  private static func compare(_ a: StageState, _ b: StageState, stage: String) -> [String] {
+    var differences = compareConfig(a.config, b.config).map { "stage '\(stage)': \($0)" }
+
+    let paths = Set(a.files.entries.keys).union(b.files.entries.keys).sorted {
+      $0.utf8.lexicographicallyPrecedes($1.utf8)
+    }
+    for path in paths {
+      let before = a.files.entries[path]
+      let after = b.files.entries[path]
+      guard before?.identity != after?.identity || before?.isRecursive != after?.isRecursive else {
+        continue
+      }
+      let message: String
+      switch (before, after) {
+      case (let before?, let after?) where before.writer.text == after.writer.text:
+        message =
+          "\(path) is last written by \(before.writer.text) in both (line \(before.writer.line), "
+          + "now line \(after.writer.line)), but from different inputs"
+      case (let before?, let after?):
+        message =
+          "\(path) was last written by \(before.writer) and is now last written by \(after.writer)"
+      case (let before?, nil):
+        message = "\(path) was written by \(before.writer) and is no longer written"
+      case (nil, let after?):
+        message = "\(path) is now written by \(after.writer), which the original does not write"
+      case (nil, nil):
+        continue
+      }
+      differences.append("stage '\(stage)': \(message)")
+    }
+
+    // RUN operations that lost their match, paired by text where possible.
+    var lost: [Writer] = []
+    var gained: [Writer] = []
+    for (identity, writers) in a.runs {
+      lost += writers.dropFirst(b.runs[identity]?.count ?? 0)
+    }
+    for (identity, writers) in b.runs {
+      gained += writers.dropFirst(a.runs[identity]?.count ?? 0)
+    }
+    let order = { (x: Writer, y: Writer) in (x.line, x.text) < (y.line, y.text) }
+    lost.sort(by: order)
+    gained.sort(by: order)
+    var unmatched: [String] = []
+    for writer in lost {
+      if let index = gained.firstIndex(where: { $0.text == writer.text }) {
+        unmatched.append(
+          "\(writer) now runs (line \(gained[index].line)) with different files, variables or "
+            + "settings")
+        gained.remove(at: index)
+      } else {
+        unmatched.append("\(writer) no longer runs with the same files, variables and settings")
+      }
+    }
+    unmatched += gained.map {
+      "\($0) runs in the proposal with files, variables or settings no RUN of the original had"
+    }
+    differences += unmatched.map { "stage '\(stage)': \($0)" }
+    return differences
+  }
+
+  private static func compareConfig(_ a: ImageConfig, _ b: ImageConfig) -> [String] {
+    var differences: [String] = []
+    func text(_ setting: Setting?) -> String {
+      setting.map { "'\($0.text)'" } ?? "as in the base image"
+    }
+    func check(_ name: String, _ before: Setting?, _ after: Setting?) {
+      guard before != after else { return }
+      if before?.text == after?.text {
+        differences.append("\(name) is \(text(before)) in both, but from different variables")
+      } else {
+        differences.append("\(name) was \(text(before)) and is now \(text(after))")
+      }
+    }
+    func checkMap(_ name: String, _ before: [String: Setting], _ after: [String: Setting]) {
+      for key in Set(before.keys).union(after.keys).sorted() {
+        let was = before[key]
+        let now = after[key]
+        guard was != now else { continue }
+        if was?.text == now?.text {
+          differences.append("\(name) \(key) is \(text(was)) in both, but from different variables")
+        } else {
+          differences.append(
+            "\(name) \(key) was \(was.map { "'\($0.text)'" } ?? "unset") and is now \(now.map { "'\($0.text)'" } ?? "unset")"
+          )
+        }
+      }
+    }
+    func checkSet(_ name: String, _ before: Set<Setting>, _ after: Set<Setting>) {
+      guard before != after else { return }
+      let list = { (values: Set<Setting>) in
+        "[" + values.map(\.text).sorted().joined(separator: ", ") + "]"
+      }
+      differences.append("\(name) was \(list(before)) and is now \(list(after))")
+    }
+    checkMap("ENV", a.environment, b.environment)
+    check("WORKDIR", a.workdir, b.workdir)
+    check("USER", a.user, b.user)
+    check(
+      "SHELL", a.shell.map { Setting(text: Evaluator.rendered($0)) },
+      b.shell.map { Setting(text: Evaluator.rendered($0)) })
+    check("CMD", a.cmd, b.cmd)
+    check("ENTRYPOINT", a.entrypoint, b.entrypoint)
+    checkMap("LABEL", a.labels, b.labels)
+    checkSet("EXPOSE", a.ports, b.ports)
+    checkSet("VOLUME", a.volumes, b.volumes)
+    check(
+      "HEALTHCHECK", a.healthcheck.map { Setting(text: $0) },
+      b.healthcheck.map { Setting(text: $0) })
+    check("STOPSIGNAL", a.stopSignal, b.stopSignal)
+    if a.onbuild != b.onbuild {
+      differences.append(
+        "ONBUILD was \(Evaluator.rendered(a.onbuild)) and is now \(Evaluator.rendered(b.onbuild))")
+    }
+    check(
+      "MAINTAINER", a.maintainer.map { Setting(text: $0) }, b.maintainer.map { Setting(text: $0) })
+    return differences
+  }
+}

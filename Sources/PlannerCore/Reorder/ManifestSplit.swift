@@ -1,0 +1,149 @@
+/// The manifest-first split: a dependency install that runs after a COPY of the whole context (or
+/// of a source folder) is given a COPY of exactly the files it reads, inserted before the big
+/// COPY, so that the install can move above it and stay cached while only sources change.
+///
+/// Before:
+/// ```
+/// WORKDIR /app
+/// COPY . .
+/// RUN npm ci
+/// ```
+/// After (the reorder then moves the install up):
+/// ```
+/// WORKDIR /app
+/// COPY package.json package-lock.json ./
+/// COPY . .
+/// RUN npm ci
+/// ```
+/// It does not apply when the install needs the sources (`pip install .`, `poetry install`
+/// without `--no-root`), when the manifests are already copied before the big COPY, or when the
+/// big COPY does not copy them into the folder the install runs in.
+enum ManifestSplit {
+  struct Split: Hashable, Sendable {
+    /// The stage, and the big COPY's and the install's positions among its instructions.
+    var stage: Int
+    var copyLine: Int
+    var installLine: Int
+    /// The new instruction's text.
+    var text: String
+    /// What the install is (`npm ci`), for the report.
+    var tool: String
+  }
+
+  /// The splits that apply to `dockerfile`, in file order.
+  static func find(in dockerfile: Dockerfile, items: [[StageItem]]) -> [Split] {
+    var splits: [Split] = []
+    for (stageIndex, stageItems) in items.enumerated() {
+      for (position, item) in stageItems.enumerated() {
+        guard case .run(let run) = item.instruction.kind, !run.command.isExecForm else {
+          continue
+        }
+        let command = run.command.arguments.first ?? ""
+        let workdir = workdir(before: position, in: stageItems)
+        let effects = CommandAnalyzer.analyze(command, workdir: workdir)
+        for install in effects.installs where !install.readsWholeFolder {
+          if let split = split(
+            install, at: position, stage: stageIndex, items: stageItems, dockerfile: dockerfile)
+          {
+            splits.append(split)
+          }
+        }
+      }
+    }
+    // One split per big COPY (the first install that needs it).
+    var seen: Set<Int> = []
+    return splits.filter { seen.insert($0.copyLine).inserted }
+  }
+
+  static func workdir(before position: Int, in items: [StageItem]) -> String {
+    var workdir = "/"
+    for item in items.prefix(position) {
+      if case .workdir(let value) = item.instruction.kind, let path = value.expanded {
+        workdir = ImagePath.resolve(path, against: workdir)
+      }
+    }
+    return workdir
+  }
+
+  private static func split(
+    _ install: DependencyInstall, at position: Int, stage: Int, items: [StageItem],
+    dockerfile: Dockerfile
+  ) -> Split? {
+    let folder = install.workdir == "/" ? "" : install.workdir
+    func isManifest(_ path: String) -> Bool {
+      guard path.hasPrefix(folder + "/") else { return false }
+      let name = String(path.dropFirst(folder.count + 1))
+      guard !name.contains("/") else { return false }
+      return install.manifests.contains { pattern in
+        (try? IgnoreMatcher.filepathMatch(pattern, name)) == true
+      }
+    }
+    // The nearest COPY before the install that writes its manifests from the context.
+    for candidate in items.prefix(position).reversed() {
+      guard case .copy(let copy) = candidate.instruction.kind, copy.from == nil else { continue }
+      let manifests = candidate.writes.filter { write in
+        write.contextSource != nil && isManifest(write.pattern.path)
+      }
+      guard !manifests.isEmpty else { continue }
+      // Only a copy of more than the manifests is worth splitting.
+      guard candidate.writes.count > manifests.count else { return nil }
+      // Already copied by an earlier COPY: nothing to do.
+      let earlier = items.prefix(candidate.position).flatMap(\.writes)
+      if manifests.allSatisfy({ earlier.contains($0) }) { return nil }
+      let sources = manifests.compactMap(\.contextSource).sorted {
+        $0.utf8.lexicographicallyPrecedes($1.utf8)
+      }
+      let rawDestination = copy.destination.expanded ?? copy.destination.raw
+      let destination =
+        rawDestination.hasPrefix("/") ? (folder.isEmpty ? "/" : folder + "/") : "./"
+      var flags = ""
+      if let chown = copy.chown { flags += "--chown=\(chown.raw) " }
+      if let chmod = copy.chmod { flags += "--chmod=\(chmod) " }
+      let keyword = candidate.instruction.keyword
+      let text =
+        "\(keyword) \(flags)\(sources.map(quoted).joined(separator: " ")) \(destination)"
+      return Split(
+        stage: stage, copyLine: candidate.instruction.range.start.line,
+        installLine: items[position].instruction.range.start.line, text: text,
+        tool: install.tool)
+    }
+    return nil
+  }
+
+  /// A source as a COPY word: quoted only when it must be.
+  static func quoted(_ path: String) -> String {
+    let plain = path.utf8.allSatisfy { byte in
+      byte > 0x20 && byte < 0x7F && !"\"'\\$`#[]*?".utf8.contains(byte)
+    }
+    if plain { return path }
+    return "\""
+      + path.replacingOccurrences(of: "\\", with: "\\\\")
+      .replacingOccurrences(of: "\"", with: "\\\"") + "\""
+  }
+
+  /// The file with each split's COPY inserted on its own line above the big COPY and the comment
+  /// lines attached to it.
+  static func apply(_ splits: [Split], to tree: SyntaxTree) -> [UInt8] {
+    let source = tree.source
+    let layout = tree.layout
+    let lineEnding: [UInt8] = source.contains(0x0D) ? [0x0D, 0x0A] : [0x0A]
+    var insertions: [(offset: Int, bytes: [UInt8])] = []
+    for split in splits {
+      guard
+        let placement = layout.placements.first(where: { $0.range.start.line == split.copyLine })
+      else { continue }
+      let firstLine = max(1, split.copyLine - placement.comments.count)
+      let lineStart = tree.byteRange(ofLine: firstLine).lowerBound
+      let keywordStart = placement.text.lowerBound
+      // The big COPY's indentation, for the new line.
+      let indentation = source[tree.byteRange(ofLine: split.copyLine).lowerBound..<keywordStart]
+        .filter { $0 == 0x20 || $0 == 0x09 }
+      insertions.append((lineStart, indentation + Array(split.text.utf8) + lineEnding))
+    }
+    var out = source
+    for insertion in insertions.sorted(by: { $0.offset > $1.offset }) {
+      out.insert(contentsOf: insertion.bytes, at: insertion.offset)
+    }
+    return out
+  }
+}

@@ -1,0 +1,259 @@
+/// Plans a better Dockerfile: the manifest-first splits that apply, then, stage by stage, the
+/// cheapest order the constraints allow, proven to keep the image by `ImageEquivalence` and
+/// measured by replaying the same commits through the original and the proposal.
+///
+/// Both files are replayed with the Dockerfile held fixed over the window (today's file, or the
+/// proposal, at every commit), so that the two costs differ only by the proposal.
+struct Reorderer {
+  /// The commits to replay, with the Dockerfile's own versions replaced at each run.
+  let history: SimulationInput
+  let options: SimulationOptions
+  let file: String
+  /// The files the context sends today (context-relative, after the ignore file).
+  let contextFiles: [String]
+
+  /// The cost of one file replayed over the window.
+  struct Replay: Hashable, Sendable {
+    var seconds: Double
+    var rebuilds: Int
+  }
+
+  /// One proposed change, with what it alone saves.
+  struct Move: Hashable, Sendable {
+    var id: String
+    var lines: [Int]
+    var reason: String
+    var seconds: Double
+    var rebuilds: Int
+  }
+
+  struct Proposal: Sendable {
+    var proposed: [UInt8]
+    var original: Replay
+    var replayed: Replay
+    var moves: [Move]
+    /// Things the user should know: a search that stopped at its budget, a proposal the image
+    /// check refused.
+    var notes: [String]
+  }
+
+  // MARK: - Replaying
+
+  func input(for source: [UInt8]) -> SimulationInput {
+    var input = history
+    input.dockerfile = .init(name: file, path: nil, current: source)
+    return input
+  }
+
+  func replay(_ source: [UInt8]) -> (Replay, CacheSimulator.Build?, [CacheSimulator.Build]) {
+    let (builds, _, base) = CacheSimulator(
+      input: input(for: source), options: options, timings: nil
+    )
+    .runWithBase()
+    let seconds = builds.reduce(0) { $0 + $1.wallSeconds }
+    let rebuilds = builds.filter { build in build.steps.contains { $0.status == .rebuilt } }.count
+    return (Replay(seconds: seconds, rebuilds: rebuilds), base, builds)
+  }
+
+  // MARK: - Proposing
+
+  func propose(_ source: [UInt8]) -> (Proposal?, [Diagnostic]) {
+    guard case .success(let tree) = DockerfileParser(file: file).parse(source) else {
+      if case .failure(let failure) = DockerfileParser(file: file).parse(source) {
+        return (nil, [failure.diagnostic])
+      }
+      return (nil, [])
+    }
+    let (dockerfile, found) = Dockerfile.build(from: tree, file: file, buildArgs: options.buildArgs)
+    let errors = found.filter { $0.severity == .error }
+    guard errors.isEmpty else { return (nil, errors) }
+    let (original, _, _) = replay(source)
+    var notes: [String] = []
+
+    let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
+    let splits = ManifestSplit.find(in: dockerfile, items: items)
+    var best = source
+    var bestReplay = original
+    // The full proposal first, then the reorder alone if the full one fails its check.
+    var candidates: [[ManifestSplit.Split]] = [splits]
+    if !splits.isEmpty { candidates.append([]) }
+    for chosen in candidates {
+      let (reordered, searchNotes) = reorder(
+        chosen.isEmpty ? source : ManifestSplit.apply(chosen, to: tree))
+      guard reordered != source else { continue }
+      let verdict = ImageEquivalence.check(
+        original: source, proposed: reordered, file: file, contextFiles: contextFiles,
+        buildArgs: options.buildArgs, target: options.target)
+      guard verdict.isSame else {
+        notes.append(
+          "a proposal was withheld because it might change the image: "
+            + (verdict.differences.first ?? "the check failed"))
+        continue
+      }
+      let (replayed, _, _) = replay(reordered)
+      guard replayed.seconds < original.seconds - 1e-9 else { continue }
+      best = reordered
+      bestReplay = replayed
+      notes += searchNotes
+      break
+    }
+    guard best != source else {
+      return (
+        Proposal(proposed: source, original: original, replayed: original, moves: [], notes: notes),
+        []
+      )
+    }
+    let moves = describeMoves(source: source, tree: tree, splits: splits, original: original)
+    return (
+      Proposal(
+        proposed: best, original: original, replayed: bestReplay, moves: moves, notes: notes), []
+    )
+  }
+
+  /// Each move with what it alone saves: every split with the reorder it enables, and the
+  /// reorder of the original steps.
+  func describeMoves(
+    source: [UInt8], tree: SyntaxTree, splits: [ManifestSplit.Split], original: Replay
+  ) -> [Move] {
+    var moves: [Move] = []
+    for split in splits {
+      let (variant, _) = reorder(ManifestSplit.apply([split], to: tree))
+      let (replayed, _, _) = replay(variant)
+      let saved = original.seconds - replayed.seconds
+      guard saved > 1e-9 else { continue }
+      moves.append(
+        Move(
+          id: "PL102", lines: [split.copyLine, split.installLine],
+          reason:
+            "copy only the files \(split.tool) reads (\(split.text)) before it, so that it stays cached when other files change",
+          seconds: saved, rebuilds: original.rebuilds - replayed.rebuilds))
+    }
+    let (reordered, _) = reorder(source)
+    if reordered != source {
+      let (replayed, _, _) = replay(reordered)
+      let saved = original.seconds - replayed.seconds
+      if saved > 1e-9 {
+        moves.append(
+          Move(
+            id: "PL101", lines: movedLines(from: source, to: reordered),
+            reason: "run the steps that rarely change before the ones that change often",
+            seconds: saved, rebuilds: original.rebuilds - replayed.rebuilds))
+      }
+    }
+    return moves.sorted { $0.seconds != $1.seconds ? $0.seconds > $1.seconds : $0.id < $1.id }
+  }
+
+  /// The lines (in the original) of the instructions whose place changed.
+  func movedLines(from source: [UInt8], to proposed: [UInt8]) -> [Int] {
+    guard case .success(let before) = DockerfileParser(file: file).parse(source),
+      case .success(let after) = DockerfileParser(file: file).parse(proposed)
+    else { return [] }
+    let old = before.instructions.map { $0.original }
+    let new = after.instructions.map { $0.original }
+    var lines: [Int] = []
+    for (index, text) in old.enumerated() where index >= new.count || new[index] != text {
+      lines.append(before.instructions[index].startLine)
+    }
+    return lines
+  }
+
+  // MARK: - Ordering
+
+  /// The file with each stage in its cheapest order; notes when a search stopped at its budget.
+  func reorder(_ source: [UInt8]) -> ([UInt8], [String]) {
+    guard case .success(let tree) = DockerfileParser(file: file).parse(source) else {
+      return (source, [])
+    }
+    let (dockerfile, found) = Dockerfile.build(from: tree, file: file, buildArgs: options.buildArgs)
+    guard !found.hasErrors else { return (source, []) }
+    let (_, base, builds) = replay(source)
+    let history = InvalidationHistory(base: base, builds: builds, scope: options.cache)
+    var notes: [String] = []
+    // Each instruction's index in the tree, by its first line.
+    var treeIndex: [Int: Int] = [:]
+    for (index, node) in tree.instructions.enumerated() { treeIndex[node.startLine] = index }
+    var order: [DockerfileRewrite.Piece] = dockerfile.globalArgs.compactMap { argument in
+      treeIndex[argument.range.start.line].map { .original($0) }
+    }
+    var changed = false
+    for stage in dockerfile.stages {
+      if let index = treeIndex[stage.from.range.start.line] { order.append(.original(index)) }
+      let items = StageItems.make(stage, contextFiles: contextFiles)
+      let searchItems = items.map { item in
+        let line = item.instruction.range.start.line
+        return OrderSearch.Item(
+          seconds: history.seconds(stage: stage.index, line: line),
+          invalidations: history.invalidations(stage: stage.index, line: line))
+      }
+      let search = OrderSearch(
+        items: searchItems, predecessors: Constraints.predecessors(of: items),
+        base: history.invalidations(stage: stage.index, line: stage.from.range.start.line))
+      let result = search.run()
+      if !result.isExact {
+        notes.append(
+          "stage \(stage.displayName): the search stopped at its budget; the order found costs at most \(Self.format(result.cost - result.lowerBound)) s more than the best"
+        )
+      }
+      if result.order != Array(items.indices) { changed = true }
+      for index in result.order {
+        if let node = treeIndex[items[index].instruction.range.start.line] {
+          order.append(.original(node))
+        }
+      }
+    }
+    guard changed, order.count == tree.instructions.count else { return (source, notes) }
+    return (DockerfileRewrite.render(tree, order: order), notes)
+  }
+
+  static func format(_ seconds: Double) -> String {
+    let tenths = (seconds * 10).rounded() / 10
+    return tenths == tenths.rounded() ? "\(Int(tenths))" : "\(tenths)"
+  }
+}
+
+/// Which commits invalidate each step by itself (its own inputs, wherever it stands), read from
+/// a replay: what `OrderSearch` needs.
+struct InvalidationHistory {
+  private var sets: [String: OrderSearch.CommitSet] = [:]
+  private var costs: [String: Double] = [:]
+  private let commitCount: Int
+
+  init(
+    base: CacheSimulator.Build?, builds: [CacheSimulator.Build],
+    scope: SimulationOptions.CacheScope
+  ) {
+    commitCount = builds.count
+    var seen: [String: Set<Digest>] = [:]
+    var previous: [String: Digest] = [:]
+    for result in base?.steps ?? [] where result.status != .skipped {
+      let key = Self.key(result.step.stage, result.step.line)
+      seen[key, default: []].insert(result.inputs)
+      previous[key] = result.inputs
+    }
+    for (index, build) in builds.enumerated() {
+      for result in build.steps where result.status != .skipped {
+        let key = Self.key(result.step.stage, result.step.line)
+        costs[key] = result.step.cost.seconds
+        let isNew: Bool
+        switch scope {
+        case .all: isNew = !(seen[key]?.contains(result.inputs) ?? false)
+        case .previous: isNew = previous[key] != result.inputs
+        case .none: isNew = true
+        }
+        if isNew {
+          sets[key, default: OrderSearch.CommitSet(count: builds.count)].insert(index)
+        }
+        seen[key, default: []].insert(result.inputs)
+        previous[key] = result.inputs
+      }
+    }
+  }
+
+  private static func key(_ stage: Int, _ line: Int) -> String { "\(stage):\(line)" }
+
+  func invalidations(stage: Int, line: Int) -> OrderSearch.CommitSet {
+    sets[Self.key(stage, line)] ?? OrderSearch.CommitSet(count: commitCount)
+  }
+
+  func seconds(stage: Int, line: Int) -> Double { costs[Self.key(stage, line)] ?? 0 }
+}

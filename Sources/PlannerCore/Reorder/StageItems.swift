@@ -1,0 +1,217 @@
+/// The instructions of one stage as the reorderer sees them: what each defines, uses, reads and
+/// writes, so that `Constraints` can tell which pairs may swap.
+struct StageItem: Sendable {
+  /// The instruction's position among the stage's instructions (FROM excluded).
+  var position: Int
+  var instruction: Instruction
+  /// The variables it sets (ENV keys, ARG names).
+  var defines: Set<String> = []
+  /// The variables its text expands (`$NAME`, `${NAME…}`).
+  var uses: Set<String> = []
+  /// A RUN sees the whole environment, whatever its text says.
+  var seesEnvironment = false
+  /// What later instructions' meaning depends on, when this instruction sets it.
+  var setsState: Set<State> = []
+  /// The state its meaning depends on.
+  var dependsOn: Set<State> = []
+  /// Paths of the image's filesystem it reads and writes.
+  var reads: [PathPattern] = []
+  var writes: [Write] = []
+  /// Nothing may cross it: it cannot be analysed.
+  var barrier: String?
+  /// For instructions where only the last one counts (CMD, ENTRYPOINT…): which setting.
+  var configKey: String?
+
+  enum State: String, Hashable, Sendable {
+    case workdir, user, shell
+  }
+
+  /// One written path, and where the bytes come from when they come from the build context (so
+  /// that two copies of the same context file are known to write the same bytes).
+  struct Write: Hashable, Sendable {
+    var pattern: PathPattern
+    var contextSource: String?
+  }
+
+  var keyword: String { instruction.kind.name }
+}
+
+/// Builds the items of a stage from the typed model and the context's files.
+enum StageItems {
+  /// Items for every instruction of `stage`, in order. `contextFiles` are the files the context
+  /// sends (context-relative, after the ignore file), used to know exactly which paths a COPY
+  /// writes; `environment` the variables known statically when the stage starts.
+  static func make(
+    _ stage: Dockerfile.Stage, contextFiles: [String], environment start: [String: String] = [:]
+  ) -> [StageItem] {
+    let context = BuildContext(paths: contextFiles)
+    var environment = start
+    var workdir = "/"
+    var user = ""
+    var items: [StageItem] = []
+    for (position, instruction) in stage.instructions.enumerated() {
+      var item = StageItem(position: position, instruction: instruction)
+      item.uses = variables(in: instruction)
+      switch instruction.kind {
+      case .env(let pairs):
+        for pair in pairs {
+          let key = pair.key.expanded ?? pair.key.raw
+          item.defines.insert(key)
+          if let value = pair.value.expanded { environment[key] = value }
+        }
+      case .arg(let args):
+        for arg in args {
+          item.defines.insert(arg.name)
+          if case .known(let value) = arg.value { environment[arg.name] = value }
+        }
+      case .workdir(let value):
+        guard let path = value.expanded else {
+          item.barrier = "WORKDIR \(value.raw) is not known statically"
+          break
+        }
+        workdir = ImagePath.resolve(path, against: workdir)
+        item.setsState = [.workdir]
+        item.dependsOn = [.workdir, .user]
+        item.writes = [.init(pattern: PathPattern(path: workdir, recursive: false))]
+      case .user(let value):
+        user = value.expanded ?? value.raw
+        item.setsState = [.user]
+      case .shell:
+        item.setsState = [.shell]
+      case .run(let run):
+        item.seesEnvironment = true
+        item.dependsOn = [.workdir, .user]
+        if !run.command.isExecForm { item.dependsOn.insert(.shell) }
+        guard run.command.heredocs.isEmpty else {
+          item.barrier = "a here-document script is not analysed"
+          break
+        }
+        let command =
+          run.command.isExecForm
+          ? run.command.arguments.joined(separator: " ") : (run.command.arguments.first ?? "")
+        let effects = CommandAnalyzer.analyze(
+          command, isExecForm: run.command.isExecForm, workdir: workdir, user: user,
+          environment: environment)
+        if effects.isOpaque {
+          item.barrier = effects.opaqueReasons.first ?? "the command is not analysed"
+        }
+        item.reads = effects.reads
+        item.writes = effects.writes.map { .init(pattern: $0) }
+      case .copy(let copy), .add(let copy):
+        // A relative destination is resolved against WORKDIR; --chown names the user itself.
+        if !(copy.destination.expanded ?? copy.destination.raw).hasPrefix("/") {
+          item.dependsOn = [.workdir]
+        }
+        item.writes = writes(of: copy, workdir: workdir, context: context, instruction: instruction)
+        if item.writes.isEmpty {
+          item.barrier = "its destination is not known statically"
+        }
+      case .volume(let values):
+        for value in values {
+          guard let path = value.expanded else {
+            item.barrier = "VOLUME \(value.raw) is not known statically"
+            continue
+          }
+          let absolute = ImagePath.resolve(path, against: workdir)
+          item.writes.append(.init(pattern: PathPattern(path: absolute, recursive: true)))
+        }
+      case .cmd, .entrypoint, .healthcheck, .stopsignal, .maintainer:
+        item.configKey = instruction.kind.name
+      case .label(let pairs):
+        item.configKey = nil
+        item.uses.formUnion(pairs.map { "label:" + ($0.key.expanded ?? $0.key.raw) })
+        item.defines.formUnion(pairs.map { "label:" + ($0.key.expanded ?? $0.key.raw) })
+      case .expose:
+        break
+      case .onbuild:
+        item.barrier = "ONBUILD runs in other builds"
+      case .from, .unknown:
+        item.barrier = "\(instruction.kind.name.uppercased()) is not reordered"
+      }
+      items.append(item)
+    }
+    return items
+  }
+
+  /// The paths a COPY or ADD writes: each file exactly when the sources are literal context
+  /// paths, else everything under the destination.
+  static func writes(
+    of copy: Instruction.Copy, workdir: String, context: BuildContext, instruction: Instruction
+  ) -> [StageItem.Write] {
+    guard let rawDestination = copy.destination.expanded else { return [] }
+    let isAdd: Bool = if case .add = instruction.kind { true } else { false }
+    let destination = ImagePath.resolve(rawDestination, against: workdir)
+    let intoFolder =
+      rawDestination.hasSuffix("/") || copy.sources.count + copy.inlineSources.count > 1
+    var writes: [StageItem.Write] = []
+    var exact = copy.from == nil && !copy.parents && copy.exclude.isEmpty && !isAdd
+    if exact {
+      for source in copy.sources {
+        guard let value = source.expanded, !SourceSelection.hasWildcard(value) else {
+          exact = false
+          break
+        }
+        let path = BuildContext.relative(value)
+        if path.isEmpty || context.containsDirectory(path) {
+          // A folder's contents go under the destination.
+          for file in path.isEmpty ? context.files : Array(context.files(under: path)) {
+            let relative = path.isEmpty ? file : String(file.dropFirst(path.count + 1))
+            writes.append(
+              .init(
+                pattern: PathPattern(
+                  path: ImagePath.resolve(relative, against: destination), recursive: false),
+                contextSource: file))
+          }
+        } else if context.containsFile(path) {
+          let name = String(path.split(separator: "/").last ?? Substring(path))
+          let target =
+            intoFolder ? ImagePath.resolve(name, against: destination) : destination
+          writes.append(
+            .init(pattern: PathPattern(path: target, recursive: false), contextSource: path))
+        } else {
+          exact = false
+          break
+        }
+      }
+    }
+    if !exact {
+      return [.init(pattern: PathPattern(path: destination, recursive: true))]
+    }
+    for inline in copy.inlineSources {
+      writes.append(
+        .init(
+          pattern: PathPattern(
+            path: ImagePath.resolve(inline.name, against: destination), recursive: false)))
+    }
+    return writes
+  }
+
+  /// The names an instruction's text expands: `$NAME` and `${NAME…}` outside single quotes.
+  /// RUN is left out (the shell expands it from the whole environment).
+  static func variables(in instruction: Instruction) -> Set<String> {
+    if case .run = instruction.kind { return [] }
+    var names: Set<String> = []
+    let bytes = Array(instruction.original.utf8)
+    var index = 0
+    var inSingleQuotes = false
+    func isNameByte(_ byte: UInt8) -> Bool {
+      (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
+        || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F
+    }
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "'") { inSingleQuotes.toggle() }
+      guard byte == UInt8(ascii: "$"), !inSingleQuotes, index + 1 < bytes.count else {
+        index += 1
+        continue
+      }
+      var start = index + 1
+      if bytes[start] == UInt8(ascii: "{") { start += 1 }
+      var end = start
+      while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
+      if end > start { names.insert(String(decoding: bytes[start..<end], as: UTF8.self)) }
+      index = max(end, index + 1)
+    }
+    return names
+  }
+}

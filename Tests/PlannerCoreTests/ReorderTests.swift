@@ -1,0 +1,259 @@
+import Foundation
+import Testing
+
+@testable import PlannerCore
+
+/// The constraints, one rule at a time: for each, an order it allows and one it forbids.
+@Suite("Reorder constraints")
+struct ConstraintsTests {
+  /// The items of the last stage of a Dockerfile.
+  static func items(_ text: String, context: [String] = []) throws -> [StageItem] {
+    guard case .success(let tree) = DockerfileParser(file: "Dockerfile").parse(Array(text.utf8))
+    else { throw CancellationError() }
+    let (dockerfile, _) = Dockerfile.build(from: tree, file: "Dockerfile")
+    let stage = try #require(dockerfile.stages.last)
+    return StageItems.make(stage, contextFiles: context)
+  }
+
+  /// The rule that ties instruction `a` to the later instruction `b` (0-based, FROM excluded).
+  static func tie(_ text: String, _ a: Int, _ b: Int, context: [String] = []) throws
+    -> Constraints.Tie.Rule?
+  {
+    let all = try items(text, context: context)
+    return Constraints.tie(all[a], all[b], all: all)?.rule
+  }
+
+  @Test func filesAWriterAndAReaderKeepTheirOrderIndependentStepsDoNot() throws {
+    let context = ["src/app.js", "package.json"]
+    // RUN reads what COPY wrote.
+    #expect(
+      try Self.tie("FROM a\nCOPY src /src\nRUN cat /src/app.js\n", 0, 1, context: context) == .files
+    )
+    // An install that reads nothing the COPY wrote may move above it.
+    #expect(
+      try Self.tie("FROM a\nCOPY src /src\nRUN apt-get install -y curl\n", 0, 1, context: context)
+        == nil)
+    // Two writers of one path.
+    #expect(try Self.tie("FROM a\nRUN mkdir -p /data\nRUN touch /data\n", 0, 1) == .files)
+  }
+
+  @Test func aManifestCopiedBeforeLetsTheInstallCrossTheBigCopy() throws {
+    let text = """
+      FROM node
+      WORKDIR /app
+      COPY package.json ./
+      COPY . .
+      RUN npm ci
+
+      """
+    let context = ["package.json", "src/app.js"]
+    #expect(try Self.tie(text, 2, 3, context: context) == nil)
+    // Without the manifest COPY, the install reads what the big COPY writes.
+    let unsplit = "FROM node\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
+    #expect(try Self.tie(unsplit, 1, 2, context: context) == .files)
+    // A context holding node_modules would be overwritten by the big COPY after the install.
+    #expect(
+      try Self.tie(text, 2, 3, context: context + ["node_modules/x/index.js"]) == .files)
+  }
+
+  @Test func variablesARunNeverCrossesEnvOrArgAndUsesStayAfterDefinitions() throws {
+    #expect(try Self.tie("FROM a\nENV X=1\nRUN echo\n", 0, 1) == .variables)
+    #expect(try Self.tie("FROM a\nRUN echo\nARG V=1\n", 0, 1) == .variables)
+    #expect(try Self.tie("FROM a\nENV D=/x\nCOPY a $D\n", 0, 1, context: ["a"]) == .variables)
+    // A COPY that uses no variable may cross an ENV.
+    #expect(try Self.tie("FROM a\nENV D=/x\nCOPY a /y\n", 0, 1, context: ["a"]) == nil)
+  }
+
+  @Test func stateWorkdirUserAndShellTieWhatDependsOnThem() throws {
+    #expect(try Self.tie("FROM a\nWORKDIR /w\nRUN mkdir -p /x\n", 0, 1) == .state)
+    #expect(try Self.tie("FROM a\nWORKDIR /w\nCOPY a b\n", 0, 1, context: ["a"]) == .state)
+    #expect(try Self.tie("FROM a\nWORKDIR /w\nCOPY a /b\n", 0, 1, context: ["a"]) == nil)
+    #expect(try Self.tie("FROM a\nUSER app\nRUN mkdir -p /x\n", 0, 1) == .state)
+    #expect(
+      try Self.tie("FROM a\nSHELL [\"/bin/bash\", \"-c\"]\nRUN mkdir -p /x\n", 0, 1) == .state)
+    #expect(
+      try Self.tie("FROM a\nSHELL [\"/bin/bash\", \"-c\"]\nRUN [\"mkdir\", \"/x\"]\n", 0, 1) == nil)
+  }
+
+  @Test func configTheLastCmdWinsLabelsAndPortsMoveFreely() throws {
+    #expect(try Self.tie("FROM a\nCMD [\"a\"]\nCMD [\"b\"]\n", 0, 1) == .config)
+    #expect(try Self.tie("FROM a\nLABEL a=1\nCOPY x /x\n", 0, 1, context: ["x"]) == nil)
+    #expect(try Self.tie("FROM a\nLABEL a=1\nLABEL a=2\n", 0, 1) == .variables)
+    #expect(try Self.tie("FROM a\nEXPOSE 80\nRUN mkdir -p /x\n", 0, 1) == nil)
+  }
+
+  @Test func barriersNothingCrossesAnOpaqueCommandOrOnbuild() throws {
+    #expect(try Self.tie("FROM a\nRUN ./configure\nRUN mkdir -p /x\n", 0, 1) == .barrier)
+    #expect(try Self.tie("FROM a\nONBUILD RUN x\nLABEL a=1\n", 0, 1) == .barrier)
+    #expect(try Self.tie("FROM a\nRUN <<EOF\nmkdir /x\nEOF\nLABEL a=1\n", 0, 1) == .barrier)
+  }
+}
+
+@Suite("Manifest-first split")
+struct ManifestSplitTests {
+  static func splits(_ text: String, context: [String]) throws -> [ManifestSplit.Split] {
+    guard case .success(let tree) = DockerfileParser(file: "Dockerfile").parse(Array(text.utf8))
+    else { throw CancellationError() }
+    let (dockerfile, _) = Dockerfile.build(from: tree, file: "Dockerfile")
+    let items = dockerfile.stages.map { StageItems.make($0, contextFiles: context) }
+    return ManifestSplit.find(in: dockerfile, items: items)
+  }
+
+  @Test func npmPipAndGoGetTheirManifestsCopiedFirst() throws {
+    let node = try Self.splits(
+      "FROM node\nWORKDIR /app\nCOPY . .\nRUN npm ci\n",
+      context: ["package.json", "package-lock.json", "src/a.js", "README.md"])
+    #expect(node.map(\.text) == ["COPY package-lock.json package.json ./"])
+    #expect(node.first?.copyLine == 3)
+    #expect(node.first?.installLine == 4)
+
+    let python = try Self.splits(
+      "FROM python\nWORKDIR /srv\nCOPY . /srv\nRUN pip install -r requirements.txt\n",
+      context: ["requirements.txt", "app.py"])
+    #expect(python.map(\.text) == ["COPY requirements.txt /srv/"])
+
+    let go = try Self.splits(
+      "FROM golang\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN go build -o /bin/app .\n",
+      context: ["go.mod", "go.sum", "main.go"])
+    #expect(go.map(\.text) == ["COPY go.mod go.sum ./"])
+  }
+
+  @Test func itDoesNotApplyWhenTheInstallNeedsTheSourcesOrIsAlreadySplit() throws {
+    #expect(
+      try Self.splits(
+        "FROM python\nWORKDIR /srv\nCOPY . .\nRUN pip install .\n",
+        context: ["pyproject.toml", "app.py"]
+      ).isEmpty)
+    #expect(
+      try Self.splits(
+        "FROM node\nWORKDIR /app\nCOPY package.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n",
+        context: ["package.json", "src/a.js"]
+      ).isEmpty)
+    // The manifests are not in the folder the install runs in.
+    #expect(
+      try Self.splits(
+        "FROM node\nWORKDIR /app\nCOPY . /elsewhere\nRUN npm ci\n",
+        context: ["package.json", "src/a.js"]
+      ).isEmpty)
+  }
+
+  @Test func theNewCopyGoesAboveTheBigCopyAndItsComments() throws {
+    let text = "FROM node\nWORKDIR /app\n  # everything\n  COPY . .\nRUN npm ci\n"
+    guard case .success(let tree) = DockerfileParser(file: "Dockerfile").parse(Array(text.utf8))
+    else { throw CancellationError() }
+    let found = try Self.splits(text, context: ["package.json", "a.js"])
+    let out = String(decoding: ManifestSplit.apply(found, to: tree), as: UTF8.self)
+    #expect(
+      out
+        == "FROM node\nWORKDIR /app\n  COPY package.json ./\n  # everything\n  COPY . .\nRUN npm ci\n"
+    )
+  }
+}
+
+@Suite("Suggest")
+struct SuggestTests {
+  static let node = """
+    FROM node:22
+    WORKDIR /app
+    COPY . .
+    RUN npm ci
+    CMD ["node", "src/app.js"]
+
+    """
+
+  static func repository(_ dockerfile: String, edits: Int = 10) -> RecordedRepository {
+    var repository = RecordedRepository([
+      "Dockerfile": dockerfile, "package.json": "{}", "package-lock.json": "{}",
+      "src/app.js": "0", "README.md": "hi",
+    ])
+    for index in 1...edits {
+      repository.commit("edit \(index)", ["src/app.js": "\(index)"])
+      if index % 5 == 0 { repository.commit("bump \(index)", ["package-lock.json": "{\(index)}"]) }
+    }
+    return repository
+  }
+
+  static func suggest(_ repository: RecordedRepository, format: Planner.SuggestFormat = .json)
+    -> Planner.SuggestOutcome
+  {
+    var input = repository.input(ignore: nil)
+    input.dockerfile.path = nil
+    let files = ["Dockerfile", "package.json", "package-lock.json", "src/app.js", "README.md"]
+    return Planner.suggest(
+      .init(
+        source: input.dockerfile.current ?? [], file: "Dockerfile", contextFiles: files,
+        history: input), options: .init(), format: format)
+  }
+
+  @Test func aCopyOfEverythingBeforeTheInstallIsSplitAndTheSavingMeasured() throws {
+    let outcome = Self.suggest(Self.repository(Self.node))
+    let report = try #require(
+      try JSONSerialization.jsonObject(with: Data(outcome.report)) as? [String: Any])
+    let proposed = try #require(report["proposed"] as? String)
+    #expect(
+      proposed == """
+        FROM node:22
+        WORKDIR /app
+        COPY package-lock.json package.json ./
+        RUN npm ci
+        COPY . .
+        CMD ["node", "src/app.js"]
+
+        """)
+    let saving = try #require(report["saving"] as? [String: Any])
+    let original = try #require(saving["originalSeconds"] as? Double)
+    let after = try #require(saving["proposedSeconds"] as? Double)
+    // The install re-runs only at the two lockfile bumps instead of at every commit.
+    #expect(after < original * 0.5)
+    #expect(saving["commits"] as? Int == 12)
+    let moves = try #require(report["moves"] as? [[String: Any]])
+    #expect(moves.first?["id"] as? String == "PL102")
+    #expect(moves.first?["lines"] as? [Int] == [3, 4])
+    #expect(outcome.savingPercent > 50)
+  }
+
+  @Test func aCacheFriendlyFileGetsNoProposal() throws {
+    let friendly = """
+      FROM node:22
+      WORKDIR /app
+      COPY package.json package-lock.json ./
+      RUN npm ci
+      COPY . .
+
+      """
+    let outcome = Self.suggest(Self.repository(friendly), format: .text)
+    #expect(outcome.proposed == Array(friendly.utf8))
+    #expect(String(decoding: outcome.report, as: UTF8.self).contains("no change to propose"))
+    #expect(outcome.savingPercent == 0)
+  }
+
+  @Test func theDiffAppliesAndTheTextReportNamesTheMove() throws {
+    let diff = String(
+      decoding: Self.suggest(Self.repository(Self.node), format: .diff).report, as: UTF8.self)
+    #expect(diff.hasPrefix("--- Dockerfile\n+++ Dockerfile\n"))
+    #expect(diff.contains("+COPY package-lock.json package.json ./"))
+    let text = String(
+      decoding: Self.suggest(Self.repository(Self.node), format: .text).report, as: UTF8.self)
+    #expect(text.contains("PL102"))
+  }
+
+  @Test func outsideARepositoryTheSavingIsAnEstimate() throws {
+    let outcome = Planner.suggest(
+      .init(
+        source: Array(Self.node.utf8), file: "Dockerfile",
+        contextFiles: ["package.json", "package-lock.json", "src/a.js", "src/b.js"], history: nil),
+      options: .init(), format: .text)
+    let text = String(decoding: outcome.report, as: UTF8.self)
+    #expect(text.contains("assumed"))
+    #expect(outcome.proposed != Array(Self.node.utf8))
+  }
+
+  @Test func aFileThatDoesNotParseIsAnError() {
+    let outcome = Planner.suggest(
+      .init(
+        source: Array("FROM a\nRUN <<EOF\n".utf8), file: "Dockerfile", contextFiles: [],
+        history: nil),
+      options: .init(), format: .text)
+    #expect(outcome.hasErrors || outcome.report.isEmpty == false)
+  }
+}
