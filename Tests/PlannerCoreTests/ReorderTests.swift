@@ -257,3 +257,46 @@ struct SuggestTests {
     #expect(outcome.hasErrors || outcome.report.isEmpty == false)
   }
 }
+
+@Suite("RUN merges")
+struct RunMergeTests {
+  static func merges(_ text: String, together: Bool = true) throws -> (
+    [RunMerge.Merge], String
+  ) {
+    guard case .success(let tree) = DockerfileParser(file: "Dockerfile").parse(Array(text.utf8))
+    else { throw CancellationError() }
+    let (dockerfile, _) = Dockerfile.build(from: tree, file: "Dockerfile")
+    let found = RunMerge.find(in: tree, dockerfile: dockerfile) { _, _, _ in together }
+    return (found, String(decoding: RunMerge.apply(found, to: tree), as: UTF8.self))
+  }
+
+  @Test func anIndexRefreshJoinsItsInstall() throws {
+    let (found, text) = try Self.merges(
+      "FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\n", together: false)
+    #expect(found.map(\.id) == ["PL104"])
+    #expect(text == "FROM debian\nRUN apt-get update && \\\n    apt-get install -y curl\n")
+  }
+
+  @Test func runsThatAlwaysRebuildTogetherBecomeOne() throws {
+    let (found, text) = try Self.merges("FROM a\nRUN mkdir -p /x\n\nRUN touch /x/y\n")
+    #expect(found.map(\.id) == ["PL103"])
+    #expect(text == "FROM a\nRUN mkdir -p /x && \\\n    touch /x/y\n")
+    // Not when they rebuild at different commits.
+    #expect(try Self.merges("FROM a\nRUN mkdir -p /x\nRUN touch /x/y\n", together: false).0.isEmpty)
+  }
+
+  @Test func neverAcrossShellStateCommentsFlagsOrOtherChains() throws {
+    for text in [
+      "FROM a\nRUN cd /x\nRUN touch y\n",
+      "FROM a\nRUN export A=1\nRUN touch /y\n",
+      "FROM a\nRUN touch /x # why\nRUN touch /y\n",
+      "FROM a\nRUN --network=none touch /x\nRUN touch /y\n",
+      "FROM a\nRUN touch /x || true\nRUN touch /y\n",
+      "FROM a\nRUN [\"touch\", \"/x\"]\nRUN touch /y\n",
+      "FROM a\nRUN touch /x\n# the second one\nRUN touch /y\n",
+      "FROM a\nRUN touch /x\n# a note\n\nRUN touch /y\n",
+    ] {
+      #expect(try Self.merges(text).0.isEmpty, "\(text)")
+    }
+  }
+}

@@ -290,6 +290,10 @@ enum Knowledge {
           effects.writes += paths([output], recursive: true)
         }
       }
+    case "swift" where subcommand == "package" && operands.dropFirst().first?.text == "resolve":
+      install("swift package resolve", ["Package.swift", "Package.resolved"])
+      effects.writes += [inCwd(".build", recursive: true)].compactMap { $0 }
+      effects.writes.append(tree(context.home + "/.cache"))
     case "make", "cmake", "ninja", "gcc", "g++", "cc", "c++", "clang", "clang++", "tsc", "webpack",
       "vite", "swift", "javac", "rustc":
       readsFolder()

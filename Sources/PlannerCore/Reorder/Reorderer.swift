@@ -97,13 +97,22 @@ struct Reorderer {
       notes += searchNotes
       break
     }
+    var moves: [Move] = []
+    if best != source {
+      moves = describeMoves(source: source, tree: tree, splits: splits, original: original)
+    }
+    let merged = mergeRuns(best, original: source, replayed: bestReplay, tree: tree)
+    if let merged {
+      best = merged.text
+      bestReplay = merged.replayed
+      moves += merged.moves
+    }
     guard best != source else {
       return (
         Proposal(proposed: source, original: original, replayed: original, moves: [], notes: notes),
         []
       )
     }
-    let moves = describeMoves(source: source, tree: tree, splits: splits, original: original)
     return (
       Proposal(
         proposed: best, original: original, replayed: bestReplay, moves: moves, notes: notes), []
@@ -143,18 +152,96 @@ struct Reorderer {
     return moves.sorted { $0.seconds != $1.seconds ? $0.seconds > $1.seconds : $0.id < $1.id }
   }
 
-  /// The lines (in the original) of the instructions whose place changed.
+  /// Adjacent RUNs of `source` merged where `RunMerge` allows it and the image and the cost stay
+  /// the same; nil when there is nothing to merge. Lines are reported in the original file.
+  func mergeRuns(
+    _ source: [UInt8], original: [UInt8], replayed: Replay, tree originalTree: SyntaxTree
+  )
+    -> (text: [UInt8], replayed: Replay, moves: [Move])?
+  {
+    guard case .success(let tree) = DockerfileParser(file: file).parse(source) else { return nil }
+    let (dockerfile, found) = Dockerfile.build(from: tree, file: file, buildArgs: options.buildArgs)
+    guard !found.hasErrors else { return nil }
+    let (_, _, builds) = replay(source)
+    var rebuilt: [String: [Bool]] = [:]
+    for build in builds {
+      for result in build.steps {
+        rebuilt["\(result.step.stage):\(result.step.line)", default: []].append(
+          result.status == .rebuilt)
+      }
+    }
+    let merges = RunMerge.find(in: tree, dockerfile: dockerfile) { stage, first, second in
+      guard let a = rebuilt["\(stage):\(first)"], let b = rebuilt["\(stage):\(second)"] else {
+        return false
+      }
+      return a == b
+    }
+    guard !merges.isEmpty else { return nil }
+    let text = RunMerge.apply(merges, to: tree)
+    let verdict = ImageEquivalence.check(
+      original: original, proposed: text, file: file, contextFiles: contextFiles,
+      buildArgs: options.buildArgs, target: options.target)
+    guard verdict.isSame else { return nil }
+    let (after, _, _) = replay(text)
+    guard after.seconds <= replayed.seconds + 1e-9 else { return nil }
+    // The original lines of the merged instructions, found by their text.
+    var lineOfText: [String: Int] = [:]
+    for node in originalTree.instructions.reversed() {
+      lineOfText[String(decoding: node.original, as: UTF8.self)] = node.startLine
+    }
+    let moves = merges.map { merge in
+      let lines = [merge.firstLine, merge.secondLine].map { line in
+        tree.instructions.first { $0.startLine == line }.flatMap {
+          lineOfText[String(decoding: $0.original, as: UTF8.self)]
+        } ?? line
+      }
+      return Move(id: merge.id, lines: lines, reason: merge.reason, seconds: 0, rebuilds: 0)
+    }
+    return (text, after, moves)
+  }
+
+  /// The lines (in the original) of the instructions that moved: those outside the longest run
+  /// the proposal keeps in its original relative order.
   func movedLines(from source: [UInt8], to proposed: [UInt8]) -> [Int] {
     guard case .success(let before) = DockerfileParser(file: file).parse(source),
       case .success(let after) = DockerfileParser(file: file).parse(proposed)
     else { return [] }
-    let old = before.instructions.map { $0.original }
-    let new = after.instructions.map { $0.original }
-    var lines: [Int] = []
-    for (index, text) in old.enumerated() where index >= new.count || new[index] != text {
-      lines.append(before.instructions[index].startLine)
+    // Each proposed instruction's original index, matched by text in order.
+    var unused = Array(before.instructions.indices)
+    var sequence: [Int] = []
+    for node in after.instructions {
+      if let slot = unused.firstIndex(where: { before.instructions[$0].original == node.original })
+      {
+        sequence.append(unused.remove(at: slot))
+      }
     }
-    return lines
+    // The longest increasing subsequence, with back links to recover it.
+    var tails: [Int] = []
+    var tailPositions: [Int] = []
+    var previous = [Int](repeating: -1, count: sequence.count)
+    for (position, value) in sequence.enumerated() {
+      var low = 0
+      var high = tails.count
+      while low < high {
+        let middle = (low + high) / 2
+        if tails[middle] < value { low = middle + 1 } else { high = middle }
+      }
+      if low > 0 { previous[position] = tailPositions[low - 1] }
+      if low == tails.count {
+        tails.append(value)
+        tailPositions.append(position)
+      } else {
+        tails[low] = value
+        tailPositions[low] = position
+      }
+    }
+    var kept: Set<Int> = []
+    var cursor = tailPositions.last ?? -1
+    while cursor >= 0 {
+      kept.insert(sequence[cursor])
+      cursor = previous[cursor]
+    }
+    return sequence.filter { !kept.contains($0) }.map { before.instructions[$0].startLine }.sorted()
   }
 
   // MARK: - Ordering

@@ -85,7 +85,8 @@ struct SuggestReport: Encodable {
     for move in moves {
       let lines = move.lines.map(String.init).joined(separator: ", ")
       out += "  \(move.id)  line\(move.lines.count == 1 ? "" : "s") \(lines): \(move.reason)"
-      out += " (saves \(Self.seconds(move.seconds)) alone)\n"
+      out +=
+        move.seconds > 0 ? " (saves \(Self.seconds(move.seconds)) alone)\n" : " (no cache cost)\n"
     }
     if !advice.isEmpty {
       out += "advice (changes what the image contains; confirm first):\n"
