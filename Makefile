@@ -35,6 +35,9 @@ demo: build
 	@echo "\$$ planner simulate --commits 50"
 	@cd $(DEMO_REPO) && $(CURDIR)/$(BIN) simulate --commits 50 2>/dev/null
 	@echo
+	@echo "\$$ planner suggest --commits 50"
+	@cd $(DEMO_REPO) && $(CURDIR)/$(BIN) suggest --commits 50 2>/dev/null
+	@echo
 	@echo "\$$ planner simulate --explain HEAD~1"
 	@cd $(DEMO_REPO) && $(CURDIR)/$(BIN) simulate --commits 50 --explain HEAD~1 2>/dev/null
 	@echo
@@ -82,5 +85,7 @@ examples: build
 			repo=$$(mktemp -d) && rmdir $$repo && python3 Scripts/replay-history.py $$dir $$repo && \
 			(cd $$repo && $(CURDIR)/$(BIN) simulate --commits 50 2>/dev/null) > Examples/expected/$$name/simulate.txt; \
 			(cd $$repo && $(CURDIR)/$(BIN) simulate --commits 50 --format json 2>/dev/null) > Examples/expected/$$name/simulate.json; \
+			(cd $$repo && $(CURDIR)/$(BIN) suggest --commits 50 2>/dev/null) > Examples/expected/$$name/suggest.txt; \
+			(cd $$repo && $(CURDIR)/$(BIN) suggest --commits 50 --format json 2>/dev/null) > Examples/expected/$$name/suggest.json; \
 			rm -rf $$repo; fi; \
 	done

@@ -74,7 +74,7 @@ struct ExamplesTests {
   /// The recorded history replayed into a git repository, then `planner simulate` run there by
   /// the built executable (`make test` builds it first), must print the checked-in outputs.
   @Test(
-    "simulate on the replayed history prints the checked-in outputs",
+    "simulate and suggest on the replayed history print the checked-in outputs",
     .enabled(
       if: FileManager.default.isExecutableFile(atPath: executable.path),
       "needs .build/debug/planner: run 'swift build' first (make test does)"),
@@ -91,9 +91,12 @@ struct ExamplesTests {
         Self.root.appendingPathComponent(name).path, repository.path,
       ], in: SharedCorpus.repositoryRoot)
     let expected = Self.root.appendingPathComponent("expected").appendingPathComponent(name)
-    for (format, file) in [("text", "simulate.txt"), ("json", "simulate.json")] {
+    for (command, format, file) in [
+      ("simulate", "text", "simulate.txt"), ("simulate", "json", "simulate.json"),
+      ("suggest", "text", "suggest.txt"), ("suggest", "json", "suggest.json"),
+    ] {
       let output = try Self.run(
-        Self.executable, ["simulate", "--commits", "50", "--format", format], in: repository)
+        Self.executable, [command, "--commits", "50", "--format", format], in: repository)
       let recorded = try Data(contentsOf: expected.appendingPathComponent(file))
       #expect(output == recorded, "Examples/expected/\(name)/\(file) is stale: run make examples")
     }
