@@ -300,3 +300,36 @@ struct RunMergeTests {
     }
   }
 }
+
+@Suite("RUN splits")
+struct RunSplitTests {
+  static func split(_ text: String, context: [String]) throws -> String {
+    guard case .success(let tree) = DockerfileParser(file: "Dockerfile").parse(Array(text.utf8))
+    else { throw CancellationError() }
+    let (dockerfile, _) = Dockerfile.build(from: tree, file: "Dockerfile")
+    let items = dockerfile.stages.map { StageItems.make($0, contextFiles: context) }
+    return String(
+      decoding: RunSplit.apply(RunSplit.find(in: dockerfile, items: items), to: tree), as: UTF8.self
+    )
+  }
+
+  @Test func theStableHeadOfAChainAfterACopyBecomesItsOwnRun() throws {
+    let text =
+      "FROM a\nCOPY . /app\nRUN apt-get update && apt-get install -y make && make -C /app\n"
+    #expect(
+      try Self.split(text, context: ["main.c"])
+        == "FROM a\nCOPY . /app\nRUN apt-get update && \\\n    apt-get install -y make\nRUN make -C /app\n"
+    )
+  }
+
+  @Test func notWhenTheHeadReadsTheCopyOrChangesShellStateOrNothingComesBefore() throws {
+    for text in [
+      "FROM a\nCOPY . /app\nRUN cat /app/main.c && make -C /app\n",
+      "FROM a\nCOPY . /app\nRUN cd /app && make\n",
+      "FROM a\nRUN apt-get update && make -C /app\n",
+      "FROM a\nCOPY . /app\nRUN apt-get update || make -C /app\n",
+    ] {
+      #expect(try Self.split(text, context: ["main.c"]) == text, "\(text)")
+    }
+  }
+}

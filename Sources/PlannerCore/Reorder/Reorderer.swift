@@ -72,15 +72,21 @@ struct Reorderer {
 
     let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
     let splits = ManifestSplit.find(in: dockerfile, items: items)
+    let runSplits = RunSplit.find(in: dockerfile, items: items)
     var best = source
     var bestReplay = original
-    // The full proposal first, then the reorder alone if the full one fails its check.
-    var candidates: [[ManifestSplit.Split]] = [splits]
-    if !splits.isEmpty { candidates.append([]) }
-    for chosen in candidates {
-      let (reordered, searchNotes) = reorder(
-        chosen.isEmpty ? source : ManifestSplit.apply(chosen, to: tree))
-      guard reordered != source else { continue }
+    var bestNotes: [String] = []
+    // Every combination of the structural moves, reordered; the cheapest that keeps the image.
+    var tried: Set<[UInt8]> = []
+    for (manifests, runs) in [(true, true), (true, false), (false, true), (false, false)] {
+      guard
+        let prepared = prepare(
+          source, manifests: manifests && !splits.isEmpty, runs: runs && !runSplits.isEmpty)
+      else { continue }
+      let (reordered, searchNotes) = reorder(prepared)
+      guard reordered != source, tried.insert(reordered).inserted else { continue }
+      let (replayed, _, _) = replay(reordered)
+      guard replayed.seconds < bestReplay.seconds - 1e-9 else { continue }
       let verdict = ImageEquivalence.check(
         original: source, proposed: reordered, file: file, contextFiles: contextFiles,
         buildArgs: options.buildArgs, target: options.target)
@@ -90,16 +96,15 @@ struct Reorderer {
             + (verdict.differences.first ?? "the check failed"))
         continue
       }
-      let (replayed, _, _) = replay(reordered)
-      guard replayed.seconds < original.seconds - 1e-9 else { continue }
       best = reordered
       bestReplay = replayed
-      notes += searchNotes
-      break
+      bestNotes = searchNotes
     }
+    notes += bestNotes
     var moves: [Move] = []
     if best != source {
-      moves = describeMoves(source: source, tree: tree, splits: splits, original: original)
+      moves = describeMoves(
+        source: source, tree: tree, splits: splits, runSplits: runSplits, original: original)
     }
     let merged = mergeRuns(best, original: source, replayed: bestReplay, tree: tree)
     if let merged {
@@ -119,12 +124,48 @@ struct Reorderer {
     )
   }
 
+  /// The file with the chosen structural moves applied: RUN splits first, then the
+  /// manifest-first splits found again in the result (whose lines have moved).
+  func prepare(_ source: [UInt8], manifests: Bool, runs: Bool) -> [UInt8]? {
+    var text = source
+    func model(_ bytes: [UInt8]) -> (SyntaxTree, Dockerfile)? {
+      guard case .success(let tree) = DockerfileParser(file: file).parse(bytes) else { return nil }
+      let (dockerfile, found) = Dockerfile.build(
+        from: tree, file: file, buildArgs: options.buildArgs)
+      return found.hasErrors ? nil : (tree, dockerfile)
+    }
+    if runs {
+      guard let (tree, dockerfile) = model(text) else { return nil }
+      let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
+      text = RunSplit.apply(RunSplit.find(in: dockerfile, items: items), to: tree)
+    }
+    if manifests {
+      guard let (tree, dockerfile) = model(text) else { return nil }
+      let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
+      text = ManifestSplit.apply(ManifestSplit.find(in: dockerfile, items: items), to: tree)
+    }
+    return text
+  }
+
   /// Each move with what it alone saves: every split with the reorder it enables, and the
   /// reorder of the original steps.
   func describeMoves(
-    source: [UInt8], tree: SyntaxTree, splits: [ManifestSplit.Split], original: Replay
+    source: [UInt8], tree: SyntaxTree, splits: [ManifestSplit.Split],
+    runSplits: [RunSplit.Split], original: Replay
   ) -> [Move] {
     var moves: [Move] = []
+    for split in runSplits {
+      let (variant, _) = reorder(RunSplit.apply([split], to: tree))
+      let (replayed, _, _) = replay(variant)
+      let saved = original.seconds - replayed.seconds
+      guard saved > 1e-9 else { continue }
+      moves.append(
+        Move(
+          id: "PL105", lines: [split.line],
+          reason:
+            "split the RUN after '\(split.first.joined(separator: " && "))' so that this stable part can run before the COPY it does not need",
+          seconds: saved, rebuilds: original.rebuilds - replayed.rebuilds))
+    }
     for split in splits {
       let (variant, _) = reorder(ManifestSplit.apply([split], to: tree))
       let (replayed, _, _) = replay(variant)

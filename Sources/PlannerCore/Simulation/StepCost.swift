@@ -188,10 +188,14 @@ enum CostEstimator {
     case "from":
       return StepCost(seconds: pullSeconds, source: .estimate, basis: "base image pull")
     case "run":
-      if let match = mostExpensiveRule(in: command ?? "") {
+      // A chain costs what its known commands cost together; the basis names the dearest.
+      let matches = commandParts(command ?? "").compactMap(rule(matching:))
+      if let dearest = mostExpensiveRule(in: command ?? "") {
+        let total = matches.reduce(0) { $0 + $1.seconds }
+        let others = matches.count > 1 ? " and \(matches.count - 1) more" : ""
         return StepCost(
-          seconds: match.seconds, source: .estimate,
-          basis: "\(match.category.rawValue) (\(match.label))")
+          seconds: total, source: .estimate,
+          basis: "\(dearest.category.rawValue) (\(dearest.label))\(others)")
       }
       return StepCost(seconds: defaultRunSeconds, source: .estimate, basis: "shell command")
     case "copy", "add":
