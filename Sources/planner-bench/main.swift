@@ -3,10 +3,34 @@
 //
 // Usage: planner-bench FILE [REPEAT]            the Dockerfile parser
 //        planner-bench --history LOG [REPEAT]   the git log reader and the change model
+//        planner-bench --search STEPS [REPEAT]  the order search on generated stages
 import Foundation
 import PlannerCore
 
 var arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "--search", arguments.count >= 2, let steps = Int(arguments[1]) {
+  let repeats = arguments.count >= 3 ? max(1, Int(arguments[2]) ?? 5) : 5
+  let clock = ContinuousClock()
+  var worst = Duration.zero
+  var total = Duration.zero
+  var exact = 0
+  for seed in 0..<repeats {
+    let start = clock.now
+    let result = Planner.searchBenchmark(steps: steps, seed: UInt64(seed))
+    let took = clock.now - start
+    worst = max(worst, took)
+    total += took
+    if result.exact { exact += 1 }
+  }
+  let milliseconds = { (duration: Duration) in
+    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+  }
+  print(
+    String(
+      format: "search: %d steps, %d generated stages: mean %.2f ms, worst %.2f ms, exact %d of %d",
+      steps, repeats, milliseconds(total) / Double(repeats), milliseconds(worst), exact, repeats))
+  exit(0)
+}
 let history = arguments.first == "--history"
 if history { arguments.removeFirst() }
 guard let path = arguments.first, let data = FileManager.default.contents(atPath: path) else {

@@ -246,7 +246,8 @@ enum Knowledge {
         effects.writes.append(tree("/usr/local/cargo"))
       }
     case "bundle", "bundler":
-      guard subcommand == "install" else {
+      // A bare `bundle` is `bundle install`.
+      guard subcommand == "install" || subcommand.isEmpty else {
         readsFolder()
         writesFolder()
         return true
