@@ -101,6 +101,14 @@ struct CommandEffectsTests {
       ])
   }
 
+  @Test func quotedBlanksStayInTheWordAndGroupsKeepTheirSemicolons() {
+    #expect(Self.paths(Self.analyze(#"touch "/app/my file""#).writes) == ["/app/my file"])
+    #expect(
+      CommandAnalyzer.split("(cd x; make) && echo done").map(\.text) == [
+        "(cd x; make)", "echo done",
+      ])
+  }
+
   @Test func patternsOverlapWhenOneHoldsTheOther() {
     let tree = PathPattern(path: "/app", recursive: true)
     #expect(tree.overlaps(PathPattern(path: "/app/x", recursive: false)))

@@ -116,9 +116,8 @@ enum CommandAnalyzer {
         close(index, separator: isOr ? "||" : "|", next: index + (isOr ? 2 : 1))
         index += isOr ? 2 : 1
         continue
-      case UInt8(ascii: ";"),
-        0x0A where depth == 0:
-        close(index, separator: ";", next: index + 1)
+      case UInt8(ascii: ";"), 0x0A:
+        if depth == 0 { close(index, separator: ";", next: index + 1) }
       default:
         break
       }
@@ -365,9 +364,14 @@ enum CommandAnalyzer {
           known = false
           current += "$" + name
         }
-      case " ", "\t",
-        "\n" where quote == nil:
-        finish()
+      case " ", "\t", "\n":
+        // A `where` on a case with several patterns would guard only the last one.
+        if quote == nil {
+          finish()
+        } else {
+          started = true
+          current.append(character)
+        }
       default:
         started = true
         current.append(character)

@@ -9,31 +9,40 @@
 /// because a false "different" only hides a proposal while a false "same" ships a broken image.
 ///
 /// The filesystem is a map from path to the identity of its history, folded instruction by
-/// instruction:
-/// - A COPY or ADD of context files replaces each destination file (placed by BuildKit's rules:
-///   a directory source copies its contents, a file into a folder keeps its base name, a wildcard
-///   match on a directory copies that directory's contents). The file's identity is its content
-///   source (the context path) with `--chown` and `--chmod`, so copying the same file twice gives
-///   the same identity. A COPY into a destination without a trailing `/` also depends on what is
-///   at the destination, which decides whether it is a folder.
+/// instruction. Identities are numbered structurally in one table shared by both files, so equal
+/// histories get equal numbers.
+/// - A COPY or ADD of context files replaces each destination file, placed by BuildKit's rules: a
+///   folder source copies its contents, a file into a folder keeps its base name, a wildcard match
+///   on a folder copies that folder's contents. The file's identity is its content source (the
+///   context path) with `--chown` and `--chmod`, so copying the same file twice gives the same
+///   identity. Into a destination without a trailing `/` that this build touched, the file also
+///   depends on what is there (a folder there takes the file under its base name).
+/// - COPY (above what it writes) and WORKDIR create missing folders: a folder gains "a folder
+///   owned by X" in its history unless this build already wrote it or something under it, so
+///   either instruction may create it when both would give it the same owner.
 /// - `COPY --from` a stage merges into its destination, with an identity made of the source
-///   stage's identities under the source path; `COPY --from` an image, ADD of a download and ADD
-///   of a possible archive merge with what they name.
-/// - A RUN is a sequence of operations, one per `&&`-separated part of its command (parts joined
-///   by other operators stay together, and everything from a part that changes the shell's state,
-///   such as `cd` or `export`, to the end of the command is one operation). Each operation's
-///   identity is its text, the shell, the environment it sees (ENV and valued ARGs), the working
-///   folder, the user, the RUN's flags and mounts, and the identities it reads. Splitting or
-///   merging RUNs at `&&` therefore keeps every identity, while moving an operation across a
-///   write it reads does not. An operation whose effects `CommandAnalyzer` cannot follow reads and
-///   writes everything.
-/// - A RUN operation, WORKDIR and VOLUME merge into what they write: the path's new identity is
-///   the writer's composed with the previous one, so the order of writers at a path counts.
+///   stage's identities under the source path. `COPY --from` an image, ADD of a download and ADD
+///   of a file that may be an archive merge what they name into the destination.
+/// - A RUN is a sequence of operations, split at `&&` where running the parts as separate RUNs
+///   cannot change the outcome (see `groups(of:)`). An operation's identity is its text, the shell,
+///   the environment it sees (ENV and valued ARGs), the working folder, the user, the RUN's flags
+///   and mounts, and the identities at every path it reads, including the folder of every path it
+///   writes. Splitting or merging RUNs at such an `&&` therefore keeps every identity, while moving
+///   an operation across a write it reads does not. An operation `CommandAnalyzer` cannot follow,
+///   or whose effects depend on a working folder or user that is not known, reads and writes
+///   everything.
+/// - RUN operations and VOLUME merge into what they write: the path's new identity is the
+///   writer's composed with the previous one, so the order of writers at a path counts.
 /// - A stage built on another stage starts from that stage's final map and configuration, after
-///   an operation for the base stage's ONBUILD triggers.
+///   one operation for the base stage's ONBUILD triggers.
+///
+/// Two assumptions go beyond the files: a base image's own user is root (true of nearly every
+/// image; it decides who owns WORKDIR folders and where `~` is), and the analyser's account of a
+/// command it recognises is complete (`npm ci` reads its manifests, not the scripts they name).
 ///
 /// Every RUN operation is also compared as a multiset, even when it writes nothing: a RUN that now
-/// sees different inputs may fail or print something else.
+/// sees different inputs may fail or print something else. Differences are listed configuration
+/// first, then RUN operations, then paths, stage by stage in file order.
 enum ImageEquivalence {
   /// Whether the two files build the same image, and if not, the first few reasons.
   struct Verdict: Hashable, Sendable {
@@ -106,7 +115,7 @@ private struct Setting: Hashable {
 // MARK: - Filesystem
 
 /// An instruction, or one operation of a RUN, as messages name it.
-private struct Writer: Hashable {
+private struct Writer: Hashable, CustomStringConvertible {
   /// One line, abbreviated: `RUN npm ci`, `COPY . .`.
   var text: String
   var line: Int
@@ -123,30 +132,44 @@ private struct FileSystem {
     var identity: Int
     /// The instruction that wrote it last, for messages.
     var writer: Writer
+    /// Whether the last write replaced it with a copied file (so it is not a folder).
+    var isCopiedFile = false
   }
 
   /// Keys are clean absolute paths. The root always has a recursive entry: the base.
-  var entries: [String: Entry]
+  private(set) var entries: [String: Entry]
+  /// Every strict ancestor of a key of `entries`: folders that exist because something was
+  /// written under them.
+  private var folders: Set<String> = []
+  /// The root's identity when the stage started: a path covered only by it is as the base has it.
+  let origin: Int
 
   init(root: Int, writer: Writer) {
     entries = ["/": Entry(isRecursive: true, identity: root, writer: writer)]
+    origin = root
+  }
+
+  /// A stage's start from another stage's final files.
+  init(continuing base: FileSystem) {
+    entries = base.entries
+    folders = base.folders
+    origin = base.entries["/"]?.identity ?? 0
   }
 
   /// The strict ancestors of a clean absolute path, root first.
   static func ancestors(of path: String) -> [String] {
     guard path != "/" else { return [] }
     var result = ["/"]
-    var prefix = ""
-    let parts = path.split(separator: "/")
-    for part in parts.dropLast() {
-      prefix += "/" + part
-      result.append(prefix)
+    let bytes = path.utf8
+    for index in bytes.indices.dropFirst() where bytes[index] == UInt8(ascii: "/") {
+      result.append(String(path[..<index]))
     }
     return result
   }
 
   /// The paths with an entry strictly under `path`.
   func descendants(of path: String) -> [String] {
+    guard folders.contains(path) else { return [] }
     let prefix = path == "/" ? "/" : path + "/"
     return entries.keys.filter { $0 != path && $0.hasPrefix(prefix) }
   }
@@ -159,9 +182,24 @@ private struct FileSystem {
     return 0
   }
 
-  /// Records a write. A replacing write (a copied file) makes the path's identity the writer's;
-  /// a merging one (RUN, WORKDIR, VOLUME, a copy into a folder) composes the writer with what was
-  /// there, and a recursive merge does so for everything under the path too.
+  /// Whether this build wrote nothing at or under `path` and nothing over it since the stage
+  /// started, other than copying a file to the path itself: what is there is what the base has,
+  /// or a copied file.
+  func isUntouchedOrCopiedFile(_ path: String) -> Bool {
+    if let entry = entries[path], entry.isRecursive || !entry.isCopiedFile { return false }
+    return !folders.contains(path) && cover(of: path) == origin
+  }
+
+  private mutating func set(_ path: String, _ entry: Entry) {
+    if entries.updateValue(entry, forKey: path) == nil {
+      for ancestor in Self.ancestors(of: path) { folders.insert(ancestor) }
+    }
+  }
+
+  /// Records a write. A replacing write (a copied file; never recursive) makes the path's
+  /// identity the writer's; a merging one (RUN, WORKDIR, VOLUME, a copy into a folder) composes
+  /// the writer with what was there, and a recursive merge does so for everything under the path
+  /// too.
   mutating func write(
     _ path: String, isRecursive: Bool, identity: Int, replaces: Bool, writer: Writer,
     table: inout IdentityTable
@@ -169,14 +207,11 @@ private struct FileSystem {
     let above = cover(of: path)
     if isRecursive {
       for descendant in descendants(of: path) {
-        if replaces {
-          entries[descendant] = nil
-        } else if let old = entries[descendant] {
-          entries[descendant] = Entry(
-            isRecursive: old.isRecursive,
-            identity: table.intern("then", [], [identity, old.identity]),
-            writer: writer)
-        }
+        guard var entry = entries[descendant] else { continue }
+        entry.identity = table.intern("then", [], [identity, entry.identity])
+        entry.writer = writer
+        entry.isCopiedFile = false
+        set(descendant, entry)
       }
       var previous = above
       if let existing = entries[path] {
@@ -184,28 +219,56 @@ private struct FileSystem {
           existing.isRecursive
           ? existing.identity : table.intern("with", [], [existing.identity, above])
       }
-      let composed = replaces ? identity : table.intern("then", [], [identity, previous])
-      entries[path] = Entry(isRecursive: true, identity: composed, writer: writer)
+      let composed = table.intern("then", [], [identity, previous])
+      set(path, Entry(isRecursive: true, identity: composed, writer: writer))
     } else if let existing = entries[path] {
       // A recursive entry cannot be split into the path and what is under it: compose both.
-      let composed =
-        replaces && !existing.isRecursive
-        ? identity : table.intern("then", [], [identity, existing.identity])
-      entries[path] = Entry(isRecursive: existing.isRecursive, identity: composed, writer: writer)
+      let replacing = replaces && !existing.isRecursive
+      let composed = replacing ? identity : table.intern("then", [], [identity, existing.identity])
+      set(
+        path,
+        Entry(
+          isRecursive: existing.isRecursive, identity: composed, writer: writer,
+          isCopiedFile: replacing))
     } else {
       let composed = replaces ? identity : table.intern("then", [], [identity, above])
-      entries[path] = Entry(isRecursive: false, identity: composed, writer: writer)
+      set(
+        path, Entry(isRecursive: false, identity: composed, writer: writer, isCopiedFile: replaces))
+    }
+  }
+
+  /// `mkdir -p` as COPY (for the folders above what it writes) and WORKDIR do it: a folder this
+  /// build already wrote at or under exists and is left alone; any other may come from the base
+  /// or from this write, so its history gains `identity` (a folder and its owner, the same for
+  /// both instructions, so it does not matter which of them creates it).
+  mutating func createFolder(
+    _ folder: String, identity: Int, writer: Writer, table: inout IdentityTable
+  ) {
+    guard folder != "/", !folders.contains(folder) else { return }
+    if let entry = entries[folder], !entry.isCopiedFile { return }
+    write(
+      folder, isRecursive: false, identity: identity, replaces: false, writer: writer, table: &table
+    )
+  }
+
+  /// `createFolder` for every folder above `path`.
+  mutating func createFolders(
+    above path: String, identity: Int, writer: Writer, table: inout IdentityTable
+  ) {
+    for folder in Self.ancestors(of: path) {
+      createFolder(folder, identity: identity, writer: writer, table: &table)
     }
   }
 
   /// The identity of everything a read of `path` can see: the entries at the path and at each of
   /// its ancestors, and for a recursive read every entry under it.
   func reads(_ path: String, isRecursive: Bool, table: inout IdentityTable) -> Int {
+    // Ancestors come root first; descendants in any fixed order will do.
     var seen = Self.ancestors(of: path) + [path]
-    if isRecursive { seen += descendants(of: path) }
+    if isRecursive { seen += descendants(of: path).sorted() }
     var paths: [String] = []
     var identities: [Int] = []
-    for key in seen.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+    for key in seen {
       guard let entry = entries[key] else { continue }
       paths.append(key + (entry.isRecursive ? "/**" : ""))
       identities.append(entry.identity)
@@ -320,18 +383,18 @@ private struct Evaluator {
 
     var evaluation = Evaluation(target: targetIndex, failures: failures)
     let names = built.stages.compactMap(\.name)
-    for (index, stage) in built.stages.enumerated() where index < done.count {
+    for (index, stage) in built.stages.enumerated() where done.indices.contains(index) {
       var key = stage.name ?? "#\(index)"
       if let name = stage.name, names.filter({ $0 == name }).count > 1 { key += "#\(index)" }
       evaluation.stages.append(
         StageOutcome(key: key, displayName: stage.displayName, state: done[index]))
     }
-    if let targetIndex, targetIndex < done.count {
+    if let targetIndex, done.indices.contains(targetIndex) {
       var reached: Set<Int> = [targetIndex]
       var pending = [targetIndex]
       while let next = pending.popLast() {
         for reference in done[next].references.sorted()
-        where reference < done.count && !reached.contains(reference) {
+        where done.indices.contains(reference) && !reached.contains(reference) {
           reached.insert(reference)
           pending.append(reference)
         }
@@ -345,8 +408,9 @@ private struct Evaluator {
 
   mutating func evaluateStage(_ stage: Dockerfile.Stage) {
     let fromDescription = describe(stage.from)
-    if let base = stage.baseStage, base < done.count {
+    if let base = stage.baseStage, done.indices.contains(base) {
       state = done[base]
+      state.files = FileSystem(continuing: done[base].files)
       state.runs = [:]
       state.references = [base]
       state.isCommandSet = false
@@ -386,7 +450,7 @@ private struct Evaluator {
       default: break
       }
       for from in froms {
-        guard let index = stageIndex(named: from), index < done.count else { continue }
+        guard let index = stageIndex(named: from), done.indices.contains(index) else { continue }
         state.references.insert(index)
         let source = done[index].files
         children.append(source.reads("/", isRecursive: true, table: &table))
@@ -402,9 +466,17 @@ private struct Evaluator {
     state.config.onbuild = []
   }
 
+  /// Whether an ARG before the first FROM gives `name` a value a stage's `ARG name` inherits.
+  func hasGlobalValue(_ name: String) -> Bool {
+    dockerfile.globalArgs.contains { instruction in
+      guard case .arg(let args) = instruction.kind else { return false }
+      return args.contains { $0.name == name && $0.value != .unset }
+    }
+  }
+
   /// The stage a `--from` names: a stage name (any case) or an index.
   func stageIndex(named from: String) -> Int? {
-    if let index = Int(from) { return index < dockerfile.stages.count ? index : nil }
+    if let index = Int(from) { return dockerfile.stages.indices.contains(index) ? index : nil }
     let name = from.lowercased()
     return dockerfile.stages.last { $0.name == name }?.index
   }
@@ -445,6 +517,12 @@ private struct Evaluator {
       }
     case .arg(let args):
       for arg in args {
+        // BuildKit's `dispatchArg` gives a RUN the variable only when it has a value: a default,
+        // a build argument or a global value. The model's `.unknown` also covers a name the base
+        // image might set, which an ARG without a value leaves as it is.
+        if arg.defaultValue == nil, buildArgs[arg.name] == nil, !hasGlobalValue(arg.name) {
+          continue
+        }
         switch arg.value {
         case .known(let value): state.arguments[arg.name] = Setting(text: value)
         case .unset: state.arguments[arg.name] = nil
@@ -488,9 +566,8 @@ private struct Evaluator {
     case .maintainer(let text):
       state.config.maintainer = text
     case .unknown(let keyword):
-      failures.append(
-        "unknown instruction '\(keyword)' (line \(instruction.range.start.line)): BuildKit fails the build"
-      )
+      let line = instruction.range.start.line
+      failures.append("unknown instruction '\(keyword)' (line \(line)): BuildKit fails the build")
     }
   }
 
@@ -510,10 +587,20 @@ private struct Evaluator {
     }
     state.workdir = path
     state.config.workdir = Setting(text: path)
-    guard path != "/" else { return }
-    let identity = table.intern("workdir", [path, user.text], [user.dependency])
-    state.files.write(
-      path, isRecursive: false, identity: identity, replaces: false, writer: writer, table: &table)
+    // BuildKit's mkdir: 0755, parents included, owned by the current user.
+    let folder = folderIdentity(owner: state.config.user)
+    state.files.createFolders(above: path, identity: folder, writer: writer, table: &table)
+    state.files.createFolder(path, identity: folder, writer: writer, table: &table)
+  }
+
+  /// A folder created with mode 0755 for `owner`: a USER (WORKDIR) or a `--chown` (COPY). No
+  /// owner means root, as for a base image's own user; root's spellings are one owner.
+  mutating func folderIdentity(owner: Setting?) -> Int {
+    let owner = owner ?? Setting(text: "root")
+    let isRoot =
+      owner.dependency == 0 && ["", "root", "0", "root:root", "0:0"].contains(owner.text)
+    return isRoot
+      ? table.intern("folder", ["root"]) : table.intern("folder", [owner.text], [owner.dependency])
   }
 
   mutating func applyVolume(_ values: [Instruction.Expandable], _ instruction: Instruction) {
@@ -607,8 +694,8 @@ private struct Evaluator {
       let bodies = command.heredocs.map { heredoc in
         let name = String(decoding: heredoc.name, as: UTF8.self)
         let content = String(decoding: heredoc.content, as: UTF8.self)
-        return
-          "\(heredoc.fileDescriptor)<<\(heredoc.chomp ? "-" : "")\(name) \(heredoc.expand)\n\(content)"
+        let opening = "\(heredoc.fileDescriptor)<<\(heredoc.chomp ? "-" : "")\(name)"
+        return "\(opening) \(heredoc.expand)\n\(content)"
       }
       return [.opaque(([line] + bodies).joined(separator: "\n"), label: line)]
     }
@@ -616,17 +703,24 @@ private struct Evaluator {
     return Self.groups(of: line).map { effects(of: $0, text: $0, isExecForm: false) }
   }
 
-  /// The command's parts, split only at `&&` (after `||`, `|` or `;` the next part depends on how
-  /// the previous one ended), and kept together from a part that changes the shell's state to the
-  /// end: what follows a `cd` or an `export` depends on it.
+  /// The command's parts, split where running them as separate RUNs changes nothing, and kept
+  /// together elsewhere:
+  /// - only at `&&`: after `||`, `|` or `;` the next part depends on how the previous one ended;
+  /// - not before a later `||` or `;`: the shell reads `a && b || c` as `(a && b) || c`, so `c`
+  ///   would rescue a failing `a` that a RUN of its own cannot;
+  /// - not after a part that changes the shell's state: what follows a `cd` or an `export`
+  ///   depends on it, so everything from there to the end is one operation.
   static func groups(of line: String) -> [String] {
     let parts = CommandAnalyzer.split(line)
+    // The last part with `||` or `;` after it: no split point before it.
+    let lastRescue =
+      parts.indices.last { parts[$0].separator == "||" || parts[$0].separator == ";" } ?? -1
     var groups: [String] = []
     var current = ""
     for (index, part) in parts.enumerated() {
       current += part.text
       if index == parts.count - 1 { break }
-      if part.separator == "&&",
+      if part.separator == "&&", index >= lastRescue,
         !CommandAnalyzer.analyze(current, workdir: "/").changesShellState
       {
         groups.append(current)
@@ -640,10 +734,10 @@ private struct Evaluator {
   }
 
   /// The analyser's reads and writes for one operation, as clean absolute paths. When the working
-  /// folder is not known, the operation is analysed with two different folders: if the results
-  /// differ it depends on the folder, and is treated as reading and writing everything.
+  /// folder or the user is not known, the operation is analysed twice, with different guesses:
+  /// if the results differ it depends on them, and it is treated as reading and writing
+  /// everything. A base image's own user counts as root, as it is for most images.
   mutating func effects(of command: String, text: String, isExecForm: Bool) -> Operation {
-    let user = state.config.user?.dependency == 0 ? state.config.user?.text : nil
     var environment: [String: String] = [:]
     for (name, value) in state.arguments where value.dependency == 0 {
       environment[name] = value.text
@@ -651,20 +745,23 @@ private struct Evaluator {
     for (name, value) in state.config.environment where value.dependency == 0 {
       environment[name] = value.text
     }
-    func analyzed(_ workdir: String) -> CommandEffects {
+    // `CommandAnalyzer.words` splits at a blank inside double quotes, so `touch "/a b"` would
+    // read as two paths: not followed until it keeps such a word whole.
+    if Self.hasBlankInDoubleQuotes(command) { return .opaque(text) }
+    let user = state.config.user
+    let isUserKnown = user.map { $0.dependency == 0 } ?? true
+    func analyzed(_ workdir: String, _ user: String?) -> CommandEffects {
       CommandAnalyzer.analyze(
         command, isExecForm: isExecForm, workdir: workdir, user: user, environment: environment)
     }
-    let effects: CommandEffects
-    if let workdir = state.workdir {
-      effects = analyzed(workdir)
-    } else {
-      let first = analyzed("/")
-      let second = analyzed("/planner-unknown-workdir")
-      guard first.reads == second.reads, first.writes == second.writes,
-        first.isOpaque == second.isOpaque
+    let effects = analyzed(state.workdir ?? "/", isUserKnown ? user?.text : nil)
+    if state.workdir == nil || !isUserKnown {
+      let other = analyzed(
+        state.workdir ?? "/planner-unknown-folder",
+        isUserKnown ? user?.text : "planner-unknown-user")
+      guard effects.reads == other.reads, effects.writes == other.writes,
+        effects.isOpaque == other.isOpaque
       else { return .opaque(text) }
-      effects = first
     }
     if effects.isOpaque { return .opaque(text) }
     let base = state.workdir ?? "/"
@@ -687,7 +784,7 @@ private struct Evaluator {
     }
     guard options.type == "bind" else { return table.intern("mount", [mount.raw]) }
     let source = options.source ?? ""
-    if let index = mount.fromStage, index < done.count {
+    if let index = mount.fromStage, done.indices.contains(index) {
       state.references.insert(index)
       let files = done[index].files
       let path = Self.clean(SourceSelection.literalDirectory(of: source + "/x"), in: "/")
@@ -719,7 +816,7 @@ private struct Evaluator {
     guard let destination = destination(copy.destination) else {
       // A destination planner cannot place may be anywhere, with any of the sources.
       var children = [before, chown.dependency, wholeContextIdentity]
-      if let index = copy.fromStage, index < done.count {
+      if let index = copy.fromStage, done.indices.contains(index) {
         state.references.insert(index)
         let files = done[index].files
         children.append(files.reads("/", isRecursive: true, table: &table))
@@ -735,7 +832,7 @@ private struct Evaluator {
       // From a stage or an image: the files are not listed, so the copy merges into the folder.
       for source in copy.sources {
         let identity: Int
-        if let index = copy.fromStage, index < done.count {
+        if let index = copy.fromStage, done.indices.contains(index) {
           state.references.insert(index)
           let files = done[index].files
           let path =
@@ -784,19 +881,22 @@ private struct Evaluator {
           failures.append("\(failure.message) (line \(instruction.range.start.line))")
         }
       }
-      let isFolder = destination.isFolder || placed.count > 1
-      // Into a path without a trailing `/`, what is already there decides where the file goes.
+      let isFolder = destination.isFolder || placed.count + copy.inlineSources.count > 1
+      // Into a path without a trailing `/`, a folder already there takes the file under its base
+      // name: unless the path is as the base has it, the file depends on what is there.
+      let copiesAFile =
+        placed.contains { $0.relative == nil } || !copy.inlineSources.isEmpty
       var shape = 0
-      if !isFolder {
+      if !isFolder, copiesAFile, !state.files.isUntouchedOrCopiedFile(destination.path) {
         shape = state.files.reads(destination.path, isRecursive: true, table: &table)
       }
       for placement in placed {
         let target: String
         if let relative = placement.relative {
-          target = Self.clean(relative, in: destination.path)
+          target = Self.joined(destination.path, relative)
         } else if isFolder {
           let name = placement.contextPath.split(separator: "/").last.map(String.init) ?? ""
-          target = Self.clean(name, in: destination.path)
+          target = Self.joined(destination.path, name)
         } else {
           target = destination.path
         }
@@ -811,16 +911,16 @@ private struct Evaluator {
         }
       }
       for inline in copy.inlineSources {
-        let target =
-          destination.isFolder || copy.inlineSources.count > 1
-          ? Self.clean(inline.name, in: destination.path) : destination.path
+        let target = isFolder ? Self.clean(inline.name, in: destination.path) : destination.path
         let identity = table.intern(
           "inline", flags + [inline.name, inline.content, "\(inline.expands)"],
-          [chown.dependency, inline.expands ? before : 0])
+          [chown.dependency, inline.expands ? before : 0, shape])
         writes.append((target, false, identity, true))
       }
     }
+    let folders = folderIdentity(owner: copy.chown == nil ? nil : chown)
     for write in writes {
+      state.files.createFolders(above: write.path, identity: folders, writer: writer, table: &table)
       state.files.write(
         write.path, isRecursive: write.recursive, identity: write.identity,
         replaces: write.replaces, writer: writer, table: &table)
@@ -975,11 +1075,41 @@ private struct Evaluator {
     return "/" + BuildContext.relative(joined)
   }
 
+  /// A clean absolute folder and a clean relative path (a context file's, which the build
+  /// context has cleaned) joined, without cleaning again.
+  static func joined(_ folder: String, _ relative: String) -> String {
+    if relative.isEmpty { return folder }
+    return folder == "/" ? "/" + relative : folder + "/" + relative
+  }
+
   /// EXPOSE's default protocol is tcp, and protocols compare in lower case.
   static func normalizedPort(_ word: String) -> String {
     let parts = word.split(separator: "/", maxSplits: 1)
     guard parts.count == 2 else { return word + "/tcp" }
     return "\(parts[0])/\(parts[1].lowercased())"
+  }
+
+  /// Whether a blank appears between double quotes (outside single quotes and escapes).
+  static func hasBlankInDoubleQuotes(_ text: String) -> Bool {
+    var quote: Character?
+    var isEscaped = false
+    for character in text {
+      if isEscaped {
+        isEscaped = false
+        continue
+      }
+      switch (quote, character) {
+      case ("'", "'"): quote = nil
+      case ("'", _): continue
+      case (_, "\\"): isEscaped = true
+      case (nil, "'"): quote = "'"
+      case (nil, "\""): quote = "\""
+      case ("\"", "\""): quote = nil
+      case ("\"", " "), ("\"", "\t"), ("\"", "\n"): return true
+      default: continue
+      }
+    }
+    return false
   }
 
   /// Shells whose command line `CommandAnalyzer` understands.
@@ -997,12 +1127,13 @@ extension ImageEquivalence {
     var differences: [String] = []
     let originalKeys = original.reached.map { original.stages[$0].key }
     let proposedKeys = proposal.reached.map { proposal.stages[$0].key }
-    if let a = original.target, let b = proposal.target,
-      original.stages[a].key != proposal.stages[b].key
-    {
+    guard let a = original.target, let b = proposal.target, original.stages.indices.contains(a),
+      proposal.stages.indices.contains(b)
+    else { return ["the target stage is not known"] }
+    if original.stages[a].key != proposal.stages[b].key {
       differences.append(
-        "the target stage was '\(original.stages[a].displayName)' and is now '\(proposal.stages[b].displayName)'"
-      )
+        "the target stage was '\(original.stages[a].displayName)' and is now "
+          + "'\(proposal.stages[b].displayName)'")
       return differences
     }
     if Set(originalKeys) != Set(proposedKeys) {
@@ -1024,34 +1155,6 @@ extension ImageEquivalence {
 
   private static func compare(_ a: StageState, _ b: StageState, stage: String) -> [String] {
     var differences = compareConfig(a.config, b.config).map { "stage '\(stage)': \($0)" }
-
-    let paths = Set(a.files.entries.keys).union(b.files.entries.keys).sorted {
-      $0.utf8.lexicographicallyPrecedes($1.utf8)
-    }
-    for path in paths {
-      let before = a.files.entries[path]
-      let after = b.files.entries[path]
-      guard before?.identity != after?.identity || before?.isRecursive != after?.isRecursive else {
-        continue
-      }
-      let message: String
-      switch (before, after) {
-      case (let before?, let after?) where before.writer.text == after.writer.text:
-        message =
-          "\(path) is last written by \(before.writer.text) in both (line \(before.writer.line), "
-          + "now line \(after.writer.line)), but from different inputs"
-      case (let before?, let after?):
-        message =
-          "\(path) was last written by \(before.writer) and is now last written by \(after.writer)"
-      case (let before?, nil):
-        message = "\(path) was written by \(before.writer) and is no longer written"
-      case (nil, let after?):
-        message = "\(path) is now written by \(after.writer), which the original does not write"
-      case (nil, nil):
-        continue
-      }
-      differences.append("stage '\(stage)': \(message)")
-    }
 
     // RUN operations that lost their match, paired by text where possible.
     var lost: [Writer] = []
@@ -1080,6 +1183,35 @@ extension ImageEquivalence {
       "\($0) runs in the proposal with files, variables or settings no RUN of the original had"
     }
     differences += unmatched.map { "stage '\(stage)': \($0)" }
+
+    let paths = Set(a.files.entries.keys).union(b.files.entries.keys).sorted()
+    for path in paths {
+      let before = a.files.entries[path]
+      let after = b.files.entries[path]
+      guard before?.identity != after?.identity || before?.isRecursive != after?.isRecursive else {
+        continue
+      }
+      let message: String
+      switch (before, after) {
+      case (let before?, let after?) where before.writer == after.writer:
+        message = "\(path) is last written by \(before.writer) in both, but from different inputs"
+      case (let before?, let after?) where before.writer.text == after.writer.text:
+        message =
+          "\(path) is last written by \(before.writer.text) in both (line \(before.writer.line), "
+          + "now line \(after.writer.line)), but from different inputs"
+      case (let before?, let after?):
+        message =
+          "\(path) was last written by \(before.writer) and is now last written by \(after.writer)"
+      case (let before?, nil):
+        message = "\(path) was written by \(before.writer) and is no longer written"
+      case (nil, let after?):
+        message = "\(path) is now written by \(after.writer), which the original does not write"
+      case (nil, nil):
+        continue
+      }
+      differences.append("stage '\(stage)': \(message)")
+    }
+
     return differences
   }
 
@@ -1104,9 +1236,9 @@ extension ImageEquivalence {
         if was?.text == now?.text {
           differences.append("\(name) \(key) is \(text(was)) in both, but from different variables")
         } else {
-          differences.append(
-            "\(name) \(key) was \(was.map { "'\($0.text)'" } ?? "unset") and is now \(now.map { "'\($0.text)'" } ?? "unset")"
-          )
+          let before = was.map { "'\($0.text)'" } ?? "unset"
+          let after = now.map { "'\($0.text)'" } ?? "unset"
+          differences.append("\(name) \(key) was \(before) and is now \(after)")
         }
       }
     }
