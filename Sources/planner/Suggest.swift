@@ -134,9 +134,21 @@ extension PlannerCommand {
         contextFiles = Planner.sentFiles(
           try ContextFolder.walk(contextFolder).paths, ignore: ignore?.text)
       }
+      // Manifests are small; their content tells what an install reads besides them.
+      var manifests: [String: [UInt8]] = [:]
+      let root = URL(fileURLWithPath: contextFolder, isDirectory: true)
+      for file in contextFiles where Planner.SuggestInput.isManifest(file) {
+        let url = root.appendingPathComponent(file)
+        if let size = try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize, size <= 1_048_576,
+          let data = try? Data(contentsOf: url)
+        {
+          manifests[file] = Array(data)
+        }
+      }
       return Planner.suggest(
         .init(
-          source: source, file: displayName, contextFiles: contextFiles, history: history),
+          source: source, file: displayName, contextFiles: contextFiles, history: history,
+          manifestContents: manifests),
         options: self.options, format: format)
     }
   }

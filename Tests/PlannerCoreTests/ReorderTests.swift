@@ -137,6 +137,49 @@ struct ManifestSplitTests {
       ).isEmpty)
   }
 
+  static func splits(
+    _ text: String, context: [String], contents: [String: String]
+  ) throws -> [ManifestSplit.Split] {
+    guard case .success(let tree) = DockerfileParser(file: "Dockerfile").parse(Array(text.utf8))
+    else { throw CancellationError() }
+    let (dockerfile, _) = Dockerfile.build(from: tree, file: "Dockerfile")
+    let items = dockerfile.stages.map { StageItems.make($0, contextFiles: context) }
+    return ManifestSplit.find(
+      in: dockerfile, items: items, contents: contents.mapValues { Array($0.utf8) })
+  }
+
+  @Test func whatTheManifestsSayDecides() throws {
+    let node = "FROM node\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
+    let context = ["package.json", "package-lock.json", "scripts/setup.js"]
+    // An install script may read anything: no split.
+    #expect(
+      try Self.splits(
+        node, context: context,
+        contents: ["package.json": #"{"scripts": {"postinstall": "node scripts/setup.js"}}"#]
+      ).isEmpty)
+    #expect(
+      try Self.splits(
+        node, context: context, contents: ["package.json": #"{"scripts": {"test": "x"}}"#]
+      )
+      .count == 1)
+
+    let python = "FROM python\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+    let files = ["requirements.txt", "requirements/base.txt", "app.py"]
+    // A nested requirements file is copied too, into its own folder.
+    let nested = try Self.splits(
+      python, context: files,
+      contents: [
+        "requirements.txt": "-r requirements/base.txt\nflask\n", "requirements/base.txt": "six\n",
+      ])
+    #expect(
+      nested.map(\.text) == [
+        "COPY requirements.txt ./\nCOPY requirements/base.txt /app/requirements/"
+      ])
+    // Installing the project itself needs the sources.
+    #expect(
+      try Self.splits(python, context: files, contents: ["requirements.txt": "-e .\n"]).isEmpty)
+  }
+
   @Test func theNewCopyGoesAboveTheBigCopyAndItsComments() throws {
     let text = "FROM node\nWORKDIR /app\n  # everything\n  COPY . .\nRUN npm ci\n"
     guard case .success(let tree) = DockerfileParser(file: "Dockerfile").parse(Array(text.utf8))

@@ -26,12 +26,13 @@ struct StepCostEstimateTests {
     let apt = Self.run(
       "apt-get update && apt-get install -y --no-install-recommends curl; rm -rf /var/lib/apt/lists/*"
     )
-    // apt-get update (10) + apt-get install (30); rm is not a priced tool.
-    #expect(apt.seconds == 40)
+    // apt-get update (10) + apt-get install (30) + rm, a command with no rule (1).
+    #expect(apt.seconds == 41)
     #expect(apt.basis == "package install (apt-get install) and 1 more")
 
     let go = Self.run("curl -fsSL https://example.com/x.sh | sh && go build -o /out/app ./cmd/app")
-    #expect(go.seconds == 23)
+    // curl (3) + sh, a command with no rule (1) + go build (20).
+    #expect(go.seconds == 24)
     #expect(go.basis == "build (go build) and 1 more")
 
     let cargo = Self.run("cargo fetch\ncargo build --release || cargo test")

@@ -59,16 +59,35 @@ enum Constraints {
     if let key = earlier.configKey, key == later.configKey {
       return Tie(rule: .config, reason: "both set \(key.uppercased()); the last one wins")
     }
-    if writes.0.intersects(writes.1) {
+    if writes.0.intersects(writes.1), !sameFiles(earlier, later) {
       return Tie(rule: .files, reason: "both write the same paths")
     }
     if reads.0.intersects(writes.1) {
       return Tie(rule: .files, reason: "the second writes what the first reads")
     }
-    if writes.0.intersects(reads.1), !copiesAgain(earlier, readBy: later, all: items) {
+    if writes.0.intersects(reads.1), !copiedByAnother(earlier, readBy: later, all: items) {
       return Tie(rule: .files, reason: "the second reads what the first writes")
     }
     return nil
+  }
+
+  /// Whether two COPYs write the same bytes wherever they overlap (the same context files with
+  /// the same owner and mode): then their order does not matter.
+  static func sameFiles(_ first: StageItem, _ second: StageItem) -> Bool {
+    let all = first.writes + second.writes
+    guard all.allSatisfy({ $0.contextSource != nil && !$0.pattern.recursive }) else {
+      return false
+    }
+    var written: [String: StageItem.Write] = [:]
+    for write in first.writes { written[write.pattern.path] = write }
+    for write in second.writes {
+      if let other = written[write.pattern.path],
+        other.contextSource != write.contextSource || other.attributes != write.attributes
+      {
+        return false
+      }
+    }
+    return true
   }
 
   static func variables(_ earlier: StageItem, _ later: StageItem) -> Tie? {
@@ -98,23 +117,27 @@ enum Constraints {
     return Tie(rule: .state, reason: "\(state.rawValue.uppercased()) changes its meaning")
   }
 
-  /// Whether everything `reader` reads of what `copy` writes was already written, from the same
-  /// context files, by another COPY that comes before `copy`: then `reader` sees the same bytes
-  /// on either side of `copy`.
-  static func copiesAgain(_ copy: StageItem, readBy reader: StageItem, all items: [StageItem])
+  /// Whether `reader` may ignore `copy` for what it reads: every path it reads there is also
+  /// written, with the same bytes, by another COPY that comes before `reader` and copies fewer
+  /// files (the manifests copied for an install). That COPY, the provider, is the one `reader`
+  /// stays after; it sees the same bytes on either side of `copy`.
+  static func copiedByAnother(_ copy: StageItem, readBy reader: StageItem, all items: [StageItem])
     -> Bool
   {
     guard case .run = reader.instruction.kind else { return false }
     let readSet = PathSet(reader.reads)
-    var earlierCopies: Set<StageItem.Write> = []
-    for item in items where item.position < copy.position {
-      switch item.instruction.kind {
-      case .copy, .add: earlierCopies.formUnion(item.writes.filter { $0.contextSource != nil })
-      default: break
-      }
-    }
     for write in copy.writes where readSet.intersects(PathSet([write.pattern])) {
-      guard write.contextSource != nil, earlierCopies.contains(write) else { return false }
+      guard write.contextSource != nil, !write.pattern.recursive else { return false }
+      // The COPYs before the reader that write this file with these bytes; the provider is the
+      // one copying fewest files (the earliest on a tie).
+      let writers = items.filter { item in
+        item.position < reader.position && item.writes.contains(write)
+      }
+      guard
+        let provider = writers.min(by: {
+          ($0.writes.count, $0.position) < ($1.writes.count, $1.position)
+        }), provider.position != copy.position
+      else { return false }
     }
     return true
   }

@@ -44,9 +44,10 @@ enum IgnoreAdvice {
       text += Array((candidate.pattern + "\n").utf8)
       var history = reorderer.history
       history.ignoreFile = .init(name: ignore?.name ?? ".dockerignore", path: nil, current: text)
-      let variant = Reorderer(
+      var variant = Reorderer(
         history: history, options: reorderer.options, file: reorderer.file,
         contextFiles: reorderer.contextFiles.filter { !matcher.isExcluded($0) })
+      variant.manifestContents = reorderer.manifestContents
       let (replayed, _, _) = variant.replay(source)
       let saved = original.seconds - replayed.seconds
       guard saved > 1e-9 else { continue }

@@ -31,7 +31,12 @@ enum ManifestSplit {
   }
 
   /// The splits that apply to `dockerfile`, in file order.
-  static func find(in dockerfile: Dockerfile, items: [[StageItem]]) -> [Split] {
+  /// `contents` holds the content of manifests in the context (context-relative paths), when
+  /// known: a manifest that makes the install read more (an npm lifecycle script, `-e .`) stops
+  /// the split, and one that names more files (`-r base.txt`) has them copied too.
+  static func find(
+    in dockerfile: Dockerfile, items: [[StageItem]], contents: [String: [UInt8]] = [:]
+  ) -> [Split] {
     var splits: [Split] = []
     for (stageIndex, stageItems) in items.enumerated() {
       for (position, item) in stageItems.enumerated() {
@@ -43,16 +48,16 @@ enum ManifestSplit {
         let effects = CommandAnalyzer.analyze(command, workdir: workdir)
         for install in effects.installs where !install.readsWholeFolder {
           if let split = split(
-            install, at: position, stage: stageIndex, items: stageItems, dockerfile: dockerfile)
+            install, at: position, stage: stageIndex, items: stageItems, contents: contents)
           {
             splits.append(split)
           }
         }
       }
     }
-    // One split per big COPY (the first install that needs it).
-    var seen: Set<Int> = []
-    return splits.filter { seen.insert($0.copyLine).inserted }
+    // Several installs may need one big COPY split (a web and an API folder); each once.
+    var seen: Set<String> = []
+    return splits.filter { seen.insert("\($0.copyLine) \($0.text)").inserted }
   }
 
   static func workdir(before position: Int, in items: [StageItem]) -> String {
@@ -67,7 +72,7 @@ enum ManifestSplit {
 
   private static func split(
     _ install: DependencyInstall, at position: Int, stage: Int, items: [StageItem],
-    dockerfile: Dockerfile
+    contents: [String: [UInt8]]
   ) -> Split? {
     let folder = install.workdir == "/" ? "" : install.workdir
     func isManifest(_ path: String) -> Bool {
@@ -90,18 +95,56 @@ enum ManifestSplit {
       // Already copied by an earlier COPY: nothing to do.
       let earlier = items.prefix(candidate.position).flatMap(\.writes)
       if manifests.allSatisfy({ earlier.contains($0) }) { return nil }
-      let sources = manifests.compactMap(\.contextSource).sorted {
-        $0.utf8.lexicographicallyPrecedes($1.utf8)
+      // The files the manifests name too, read from their content; the big COPY must write
+      // each of them (where the install will look).
+      let copied = Dictionary(
+        candidate.writes.compactMap { write in write.contextSource.map { ($0, write) } },
+        uniquingKeysWith: { first, _ in first })
+      var chosen = manifests
+      var pending = manifests.compactMap(\.contextSource)
+      var visited = Set(pending)
+      while let next = pending.popLast() {
+        guard let content = contents[next] else { continue }
+        switch ManifestContents.verdict(
+          path: next, content: content, exists: { copied[$0] != nil })
+        {
+        case .needsSources: return nil
+        case .alsoReads(let more):
+          for path in more where visited.insert(path).inserted {
+            guard let write = copied[path] else { return nil }
+            chosen.append(write)
+            pending.append(path)
+          }
+        }
       }
+      // Relative to where the big COPY writes when the install runs there; else absolute.
       let rawDestination = copy.destination.expanded ?? copy.destination.raw
-      let destination =
-        rawDestination.hasPrefix("/") ? (folder.isEmpty ? "/" : folder + "/") : "./"
+      let copyFolder = ImagePath.resolve(
+        rawDestination, against: workdir(before: candidate.position, in: items))
       var flags = ""
       if let chown = copy.chown { flags += "--chown=\(chown.raw) " }
       if let chmod = copy.chmod { flags += "--chmod=\(chmod) " }
       let keyword = candidate.instruction.keyword
-      let text =
-        "\(keyword) \(flags)\(sources.map(quoted).joined(separator: " ")) \(destination)"
+      // One COPY per destination folder, since a COPY of several files puts each under its
+      // base name.
+      var byFolder: [String: [String]] = [:]
+      for write in chosen {
+        guard let source = write.contextSource else { continue }
+        let target = write.pattern.path
+        let parent = String(target[..<(target.lastIndex(of: "/") ?? target.startIndex)])
+        byFolder[parent.isEmpty ? "/" : parent, default: []].append(source)
+      }
+      let lines = byFolder.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map {
+        target in
+        let destination =
+          !rawDestination.hasPrefix("/") && copyFolder == install.workdir && target == copyFolder
+          ? "./" : (target == "/" ? "/" : target + "/")
+        let sources = (byFolder[target] ?? []).sorted {
+          $0.utf8.lexicographicallyPrecedes($1.utf8)
+        }
+        return "\(keyword) \(flags)\(sources.map(quoted).joined(separator: " ")) \(destination)"
+      }
+      let text = lines.joined(separator: "\n")
       return Split(
         stage: stage, copyLine: candidate.instruction.range.start.line,
         installLine: items[position].instruction.range.start.line, text: text,
@@ -138,7 +181,11 @@ enum ManifestSplit {
       // The big COPY's indentation, for the new line.
       let indentation = source[tree.byteRange(ofLine: split.copyLine).lowerBound..<keywordStart]
         .filter { $0 == 0x20 || $0 == 0x09 }
-      insertions.append((lineStart, indentation + Array(split.text.utf8) + lineEnding))
+      var bytes: [UInt8] = []
+      for line in split.text.split(separator: "\n") {
+        bytes += indentation + Array(line.utf8) + lineEnding
+      }
+      insertions.append((lineStart, bytes))
     }
     var out = source
     for insertion in insertions.sorted(by: { $0.offset > $1.offset }) {

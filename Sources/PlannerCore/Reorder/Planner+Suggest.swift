@@ -12,14 +12,25 @@ extension Planner {
     package var contextFiles: [String]
     /// The window to replay; nil outside a repository (an assumed history is used instead).
     package var history: SimulationInput?
+    /// The content of dependency manifests in the context (context-relative paths), so that a
+    /// split copies what they name and stays away from installs that run scripts.
+    package var manifestContents: [String: [UInt8]]
 
     package init(
-      source: [UInt8], file: String, contextFiles: [String], history: SimulationInput?
+      source: [UInt8], file: String, contextFiles: [String], history: SimulationInput?,
+      manifestContents: [String: [UInt8]] = [:]
     ) {
       self.source = source
       self.file = file
       self.contextFiles = contextFiles
       self.history = history
+      self.manifestContents = manifestContents
+    }
+
+    /// Whether a context file is one whose content `manifestContents` should hold.
+    package static func isManifest(_ path: String) -> Bool {
+      AssumedHistory.isManifest(path) || path.hasSuffix(".yarnrc.yml")
+        || path.split(separator: "/").last == "Gemfile"
     }
   }
 
@@ -53,8 +64,9 @@ extension Planner {
       ?? SimulationInput(
         commits: AssumedHistory.commits(files: input.contextFiles), contextPrefix: "",
         dockerfile: .init(name: input.file, path: nil, current: input.source), ignoreFile: nil)
-    let reorderer = Reorderer(
+    var reorderer = Reorderer(
       history: history, options: options, file: input.file, contextFiles: input.contextFiles)
+    reorderer.manifestContents = input.manifestContents
     let (found, diagnostics) = reorderer.propose(input.source)
     guard let proposal = found else {
       return SuggestOutcome(

@@ -11,6 +11,8 @@ struct Reorderer {
   let file: String
   /// The files the context sends today (context-relative, after the ignore file).
   let contextFiles: [String]
+  /// The content of the dependency manifests among them, where known.
+  var manifestContents: [String: [UInt8]] = [:]
 
   /// The cost of one file replayed over the window.
   struct Replay: Hashable, Sendable {
@@ -71,7 +73,7 @@ struct Reorderer {
     var notes: [String] = []
 
     let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
-    let splits = ManifestSplit.find(in: dockerfile, items: items)
+    let splits = ManifestSplit.find(in: dockerfile, items: items, contents: manifestContents)
     let runSplits = RunSplit.find(in: dockerfile, items: items)
     var best = source
     var bestReplay = original
@@ -142,7 +144,8 @@ struct Reorderer {
     if manifests {
       guard let (tree, dockerfile) = model(text) else { return nil }
       let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
-      text = ManifestSplit.apply(ManifestSplit.find(in: dockerfile, items: items), to: tree)
+      text = ManifestSplit.apply(
+        ManifestSplit.find(in: dockerfile, items: items, contents: manifestContents), to: tree)
     }
     return text
   }

@@ -31,6 +31,8 @@ struct StageItem: Sendable {
   struct Write: Hashable, Sendable {
     var pattern: PathPattern
     var contextSource: String?
+    /// `--chown` and `--chmod` of the COPY: same source and same attributes, same file.
+    var attributes = ""
   }
 
   var keyword: String { instruction.kind.name }
@@ -49,7 +51,22 @@ enum StageItems {
     var workdir = "/"
     var user = ""
     var items: [StageItem] = []
+    /// Folders known to exist: working folders and the parents of files written.
+    var folders: Set<String> = ["/"]
     for (position, instruction) in stage.instructions.enumerated() {
+      defer {
+        if let last = items.last {
+          for write in last.writes {
+            var parent = write.pattern.path
+            while let slash = parent.lastIndex(of: "/"), !parent.isEmpty {
+              parent = String(parent[..<slash])
+              folders.insert(parent.isEmpty ? "/" : parent)
+            }
+            if write.pattern.recursive { folders.insert(write.pattern.path) }
+          }
+          if case .workdir = last.instruction.kind { folders.insert(workdir) }
+        }
+      }
       var item = StageItem(position: position, instruction: instruction)
       item.uses = variables(in: instruction)
       switch instruction.kind {
@@ -102,7 +119,9 @@ enum StageItems {
         if !(copy.destination.expanded ?? copy.destination.raw).hasPrefix("/") {
           item.dependsOn = [.workdir]
         }
-        item.writes = writes(of: copy, workdir: workdir, context: context, instruction: instruction)
+        item.writes = writes(
+          of: copy, workdir: workdir, context: context, instruction: instruction,
+          folders: folders)
         if item.writes.isEmpty {
           item.barrier = "its destination is not known statically"
         }
@@ -136,13 +155,19 @@ enum StageItems {
   /// The paths a COPY or ADD writes: each file exactly when the sources are literal context
   /// paths, else everything under the destination.
   static func writes(
-    of copy: Instruction.Copy, workdir: String, context: BuildContext, instruction: Instruction
+    of copy: Instruction.Copy, workdir: String, context: BuildContext, instruction: Instruction,
+    folders: Set<String> = []
   ) -> [StageItem.Write] {
     guard let rawDestination = copy.destination.expanded else { return [] }
     let isAdd: Bool = if case .add = instruction.kind { true } else { false }
     let destination = ImagePath.resolve(rawDestination, against: workdir)
+    // BuildKit copies into a destination that ends in `/` or is an existing folder: `.`, the
+    // working folder, or one this stage made.
+    let lastComponent = rawDestination.split(separator: "/").last ?? ""
     let intoFolder =
       rawDestination.hasSuffix("/") || copy.sources.count + copy.inlineSources.count > 1
+      || lastComponent == "." || lastComponent == ".." || destination == workdir
+      || folders.contains(destination)
     var writes: [StageItem.Write] = []
     var exact = copy.from == nil && !copy.parents && copy.exclude.isEmpty && !isAdd
     if exact {
@@ -177,6 +202,8 @@ enum StageItems {
     if !exact {
       return [.init(pattern: PathPattern(path: destination, recursive: true))]
     }
+    let attributes = (copy.chown.map { $0.expanded ?? $0.raw } ?? "") + ":" + (copy.chmod ?? "")
+    for index in writes.indices { writes[index].attributes = attributes }
     for inline in copy.inlineSources {
       writes.append(
         .init(

@@ -189,15 +189,26 @@ enum CostEstimator {
       return StepCost(seconds: pullSeconds, source: .estimate, basis: "base image pull")
     case "run":
       // A chain costs what its known commands cost together; the basis names the dearest.
-      let matches = commandParts(command ?? "").compactMap(rule(matching:))
+      let parts = commandParts(command ?? "")
+      let matches = parts.compactMap(rule(matching:))
+      // Commands with no rule cost the default each, except shell built-ins that do nothing
+      // worth timing; so merging two RUNs never looks like a saving.
+      let builtins: Set<String> = [
+        "cd", "export", "set", "unset", "echo", "true", ":", "test", "[",
+      ]
+      let unknown = parts.filter { words in
+        rule(matching: words) == nil && !(words.first.map(builtins.contains) ?? true)
+      }.count
       if let dearest = mostExpensiveRule(in: command ?? "") {
-        let total = matches.reduce(0) { $0 + $1.seconds }
+        let total = matches.reduce(0) { $0 + $1.seconds } + Double(unknown) * defaultRunSeconds
         let others = matches.count > 1 ? " and \(matches.count - 1) more" : ""
         return StepCost(
           seconds: total, source: .estimate,
           basis: "\(dearest.category.rawValue) (\(dearest.label))\(others)")
       }
-      return StepCost(seconds: defaultRunSeconds, source: .estimate, basis: "shell command")
+      return StepCost(
+        seconds: defaultRunSeconds * Double(max(1, unknown)), source: .estimate,
+        basis: unknown > 1 ? "\(unknown) shell commands" : "shell command")
     case "copy", "add":
       let keyword = kind.uppercased()
       if isRemote {

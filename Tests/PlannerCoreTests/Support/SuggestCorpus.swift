@@ -778,11 +778,7 @@ extension SuggestBuildCase {
           ("requirements.txt", "psycopg==3.1.0\n"), ("app.py", "print('app')\n"),
           ("README.md", "# app\n"),
         ], source: "app.py", manifest: ("requirements.txt", "psycopg==3.1.18\n"))),
-    expectation: .knownMissingMoves(
-      ["PL101"],
-      "the order search reads 'COPY requirements.txt .' as writing /app itself, moves the pip"
-        + " install above it, and the image check then withholds the whole proposal, the apt-get"
-        + " hoist included"))
+    expectation: .proposal(["PL101"]))
 
   static let installInASubfolder = SuggestBuildCase(
     "an install in a subfolder of the copied context",
@@ -806,8 +802,9 @@ extension SuggestBuildCase {
         manifest: ("web/package-lock.json", #"{ "name": "web", "lockfileVersion": 3, "n": 2 }"#))),
     expectation: .knownMissingMoves(
       ["PL102"],
-      "the split's COPY goes to './' of the COPY of everything (/app), not to the install's"
-        + " folder (/app/web): the install still needs COPY . ., and planner proposes nothing"))
+      "the split COPY now goes to /app/web/, but the install cannot move above 'COPY . .':"
+        + " that COPY's '.' means /app only before 'WORKDIR /app/web', so the WORKDIR stays after"
+        + " it, and the install after the WORKDIR"))
 
   static let chownedFolder = SuggestBuildCase(
     "COPY --chown of everything creates the folder WORKDIR names later",
@@ -855,9 +852,9 @@ extension SuggestBuildCase {
           ("index.js", "console.log('kit');\n"), ("README.md", "# kit\n"),
         ], source: "index.js",
         manifest: ("package-lock.json", #"{ "name": "kit", "lockfileVersion": 3, "n": 2 }"#))),
-    expectation: .knownImageChange(
+    expectation: .noProposal(
       "npm ci runs the package's preinstall, install, postinstall and prepare scripts, which may"
-        + " read any file; after the split config/defaults.json is not there yet"))
+        + " read any file: planner reads package.json and does not split"))
 
   static let editableRequirement = SuggestBuildCase(
     "a requirements file that installs the project itself (-e .)",
@@ -877,9 +874,9 @@ extension SuggestBuildCase {
           ("service/__init__.py", "# service\n"), ("service/main.py", "print('service')\n"),
           ("README.md", "# service\n"),
         ], source: "service/main.py", manifest: ("requirements.txt", "flask==3.0.3\n-e .\n"))),
-    expectation: .knownImageChange(
-      "'-e .' in requirements.txt makes pip read the whole project; after the split it is not"
-        + " there yet"))
+    expectation: .noProposal(
+      "'-e .' in requirements.txt makes pip read the whole project: planner reads the file and"
+        + " does not split"))
 
   static let nestedRequirements = SuggestBuildCase(
     "a requirements file that includes another one",
@@ -899,9 +896,8 @@ extension SuggestBuildCase {
           ("README.md", "# app\n"),
         ], source: "app.py",
         manifest: ("requirements.txt", "-r requirements-base.txt\ngunicorn==22.0.0\n"))),
-    expectation: .knownImageChange(
-      "'-r requirements-base.txt' inside requirements.txt makes pip read that file too; the"
-        + " split copies requirements.txt alone"))
+    // planner reads requirements.txt and copies the file it includes too.
+    expectation: .proposal(["PL102"]))
 
   // MARK: The Node example
 
