@@ -38,6 +38,13 @@ extension PlannerCommand {
       help: ArgumentHelp("A build argument, as docker build --build-arg.", valueName: "name=value"))
     var buildArgs: [String] = []
 
+    @Option(
+      name: .customLong("per-build-arg"),
+      help: ArgumentHelp(
+        "A build argument given a new value at every build (a commit id, a build number).",
+        valueName: "name"))
+    var perBuildArgs: [String] = []
+
     @Option(help: "The builder whose cache rules apply: buildkit or legacy.")
     var builder: SimulationOptions.Builder = .buildkit
 
@@ -91,9 +98,11 @@ extension PlannerCommand {
         let parts = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
         values[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
       }
-      return SimulationOptions(
+      var options = SimulationOptions(
         builder: builder, cache: cache, stageOutput: stageOutput, target: target,
         buildArgs: values, coldStart: coldStart)
+      options.perBuildArgs = Set(perBuildArgs)
+      return options
     }
 
     func run() throws {

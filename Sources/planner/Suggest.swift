@@ -40,6 +40,13 @@ extension PlannerCommand {
       help: ArgumentHelp("A build argument, as docker build --build-arg.", valueName: "name=value"))
     var buildArgs: [String] = []
 
+    @Option(
+      name: .customLong("per-build-arg"),
+      help: ArgumentHelp(
+        "A build argument given a new value at every build (a commit id, a build number).",
+        valueName: "name"))
+    var perBuildArgs: [String] = []
+
     @Option(help: "Which earlier builds a step may come from: all, previous or none.")
     var cache: SimulationOptions.CacheScope = .all
 
@@ -83,7 +90,9 @@ extension PlannerCommand {
         let parts = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
         values[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
       }
-      return SimulationOptions(cache: cache, target: target, buildArgs: values)
+      var options = SimulationOptions(cache: cache, target: target, buildArgs: values)
+      options.perBuildArgs = Set(perBuildArgs)
+      return options
     }
 
     func run() throws {

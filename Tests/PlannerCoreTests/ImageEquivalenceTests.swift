@@ -213,10 +213,19 @@ struct ImageEquivalenceTests {
       ARG VERSION
       """
     expectSame(original, proposed)
+    // With a value, it still changes nothing for a RUN that cannot read it (`touch` does not);
+    // one that names it sees the difference.
     let given = ImageEquivalence.check(
       original: Array(original.utf8), proposed: Array(proposed.utf8), file: "Dockerfile",
       contextFiles: [], buildArgs: ["VERSION": "2"])
-    #expect(!given.isSame)
+    #expect(given.isSame)
+    let naming = ImageEquivalence.check(
+      original: Array(
+        original.replacingOccurrences(of: "touch /built", with: "echo $VERSION > /built").utf8),
+      proposed: Array(
+        proposed.replacingOccurrences(of: "touch /built", with: "echo $VERSION > /built").utf8),
+      file: "Dockerfile", contextFiles: [], buildArgs: ["VERSION": "2"])
+    #expect(!naming.isSame)
   }
 
   @Test func relativePathsNeedAKnownWorkingFolder() {
@@ -294,18 +303,26 @@ struct ImageEquivalenceTests {
     #expect(differences.contains { $0.contains("/built") }, "\(differences)")
   }
 
-  @Test func aRunMovedAcrossAValuedArgIsDifferent() {
+  @Test func aRunMovedAcrossAValuedArgItMayReadIsDifferent() {
     let original = """
       FROM alpine:3
       ARG VERSION=1
-      RUN touch /built
+      RUN echo "$VERSION" > /built
       """
     let proposed = """
       FROM alpine:3
-      RUN touch /built
+      RUN echo "$VERSION" > /built
       ARG VERSION=1
       """
     expectDifferent(original, proposed)
+    // An unknown program may read any variable.
+    expectDifferent(
+      original.replacingOccurrences(of: #"echo "$VERSION" > /built"#, with: "./build.sh"),
+      proposed.replacingOccurrences(of: #"echo "$VERSION" > /built"#, with: "./build.sh"))
+    // One that cannot read it runs the same on either side.
+    expectSame(
+      original.replacingOccurrences(of: #"echo "$VERSION" > /built"#, with: "touch /built"),
+      proposed.replacingOccurrences(of: #"echo "$VERSION" > /built"#, with: "touch /built"))
   }
 
   @Test func swappedCmdsAreDifferent() {

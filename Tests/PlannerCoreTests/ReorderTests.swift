@@ -58,7 +58,11 @@ struct ConstraintsTests {
 
   @Test func variablesARunNeverCrossesEnvOrArgAndUsesStayAfterDefinitions() throws {
     #expect(try Self.tie("FROM a\nENV X=1\nRUN echo\n", 0, 1) == .variables)
-    #expect(try Self.tie("FROM a\nRUN echo\nARG V=1\n", 0, 1) == .variables)
+    #expect(try Self.tie("FROM a\nRUN echo $V\nARG V=1\n", 0, 1) == .variables)
+    // An ARG a RUN cannot read (its value is not kept in the image) does not tie them.
+    #expect(try Self.tie("FROM a\nARG V=1\nRUN mkdir -p /x\n", 0, 1) == nil)
+    #expect(try Self.tie("FROM a\nARG GOFLAGS=-x\nRUN go build ./...\n", 0, 1) == .variables)
+    #expect(try Self.tie("FROM a\nARG V=1\nRUN ./build.sh\n", 0, 1) != nil)
     #expect(try Self.tie("FROM a\nENV D=/x\nCOPY a $D\n", 0, 1, context: ["a"]) == .variables)
     // A COPY that uses no variable may cross an ENV.
     #expect(try Self.tie("FROM a\nENV D=/x\nCOPY a /y\n", 0, 1, context: ["a"]) == nil)
@@ -289,6 +293,33 @@ struct SuggestTests {
     let text = String(decoding: outcome.report, as: UTF8.self)
     #expect(text.contains("assumed"))
     #expect(outcome.proposed != Array(Self.node.utf8))
+  }
+
+  @Test func anArgWithANewValueAtEveryBuildSinksToItsFirstUse() throws {
+    let text = """
+      FROM debian
+      ARG GIT_COMMIT
+      WORKDIR /app
+      RUN apt-get install -y curl
+      RUN echo "$GIT_COMMIT" > /app/version
+
+      """
+    let outcome = Planner.suggest(
+      .init(source: Array(text.utf8), file: "Dockerfile", contextFiles: ["a"], history: nil),
+      options: .init(), format: .json)
+    let report = try #require(
+      try JSONSerialization.jsonObject(with: Data(outcome.report)) as? [String: Any])
+    let moves = try #require(report["moves"] as? [[String: Any]])
+    #expect(moves.map { $0["id"] as? String } == ["PL106"])
+    #expect(
+      report["proposed"] as? String == """
+        FROM debian
+        WORKDIR /app
+        RUN apt-get install -y curl
+        ARG GIT_COMMIT
+        RUN echo "$GIT_COMMIT" > /app/version
+
+        """)
   }
 
   @Test func aFileThatDoesNotParseIsAnError() {

@@ -133,6 +133,29 @@ enum CommandAnalyzer {
     return parts
   }
 
+  // MARK: - Variables
+
+  /// Prefixes of environment variables that common tools read without being told to (npm's
+  /// `npm_config_*`, pip's `PIP_*`, Go's `GOFLAGS`…), and names every program may use.
+  static let toolVariablePrefixes = [
+    "npm_config_", "NPM_", "NODE_", "YARN_", "PNPM_", "BUN_", "PIP_", "PYTHON", "UV_", "POETRY_",
+    "PIPENV_", "VIRTUAL_ENV", "GO", "CGO_", "CARGO_", "RUST", "BUNDLE_", "GEM_", "RUBY",
+    "COMPOSER_", "MAVEN_", "GRADLE_", "JAVA_", "DOTNET_", "NUGET_", "DEBIAN_", "APT_",
+    "http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "LANG",
+    "LC_", "TZ", "PATH", "HOME", "USER", "SHELL", "TERM", "TMPDIR", "SSL_", "CC", "CXX", "CFLAGS",
+    "LDFLAGS", "MAKEFLAGS", "PKG_CONFIG",
+  ]
+
+  /// Whether a RUN's command may read the variable `name` from its environment: it names it
+  /// (`$NAME`, `${NAME}`), a tool it runs reads such variables, or it cannot be analysed. A RUN
+  /// that may not read an ARG behaves the same on either side of it (planner's assumption,
+  /// shared by the reorderer and the image checker).
+  static func mayRead(variable name: String, command: String, isExecForm: Bool) -> Bool {
+    if command.contains("$" + name) || command.contains("${" + name) { return true }
+    if toolVariablePrefixes.contains(where: { name.hasPrefix($0) }) { return true }
+    return analyze(command, isExecForm: isExecForm, workdir: "/").isOpaque
+  }
+
   // MARK: - Analysing
 
   /// What `command` does when run in `workdir` as `user` (nil or empty: root) with the variables

@@ -96,16 +96,24 @@ enum Constraints {
     if let name = both.sorted().first {
       return Tie(rule: .variables, reason: "both use \(name)")
     }
-    let setsVariables: (StageItem) -> Bool = { item in
-      switch item.instruction.kind {
-      case .env, .arg: true
-      default: false
+    // A RUN sees every ENV; an ARG only matters to a RUN that may read it (its value is not
+    // kept in the image).
+    for (run, other) in [(earlier, later), (later, earlier)] where run.seesEnvironment {
+      guard case .run(let command) = run.instruction.kind else { continue }
+      switch other.instruction.kind {
+      case .env:
+        return Tie(rule: .variables, reason: "a RUN sees every ENV before it")
+      case .arg(let args):
+        let text = command.command.arguments.joined(separator: " ")
+        if args.contains(where: {
+          CommandAnalyzer.mayRead(
+            variable: $0.name, command: text, isExecForm: command.command.isExecForm)
+        }) {
+          return Tie(rule: .variables, reason: "the RUN may read the ARG")
+        }
+      default:
+        continue
       }
-    }
-    if (earlier.seesEnvironment && setsVariables(later))
-      || (later.seesEnvironment && setsVariables(earlier))
-    {
-      return Tie(rule: .variables, reason: "a RUN sees every ENV and ARG before it")
     }
     return nil
   }

@@ -632,8 +632,16 @@ private struct Evaluator {
     ]
     flags += run.devices.map { "device=\($0.name),\($0.isRequired)" }
     flags += run.mounts.map { "mount=\($0.raw)" }.sorted()
+    // The ARGs the command may not read do not count (the reorderer's assumption too).
+    let text = run.command.arguments.joined(separator: " ")
+    let unread = Set(
+      state.arguments.keys.filter {
+        !CommandAnalyzer.mayRead(
+          variable: $0, command: text, isExecForm: run.command.isExecForm)
+      })
     var children = [
-      environmentIdentity(), shell.dependency, user.dependency, workdir.dependency,
+      environmentIdentity(excluding: unread), shell.dependency, user.dependency,
+      workdir.dependency,
     ]
     for mount in run.mounts { children.append(mountIdentity(mount)) }
 
@@ -1014,14 +1022,15 @@ private struct Evaluator {
   // MARK: Values
 
   /// The identity of the environment a RUN sees: ENV and valued ARGs, on top of the base's.
-  mutating func environmentIdentity() -> Int {
+  mutating func environmentIdentity(excluding unread: Set<String> = []) -> Int {
     var texts: [String] = []
     var children = [state.base]
     for (name, value) in state.config.environment.sorted(by: { $0.key < $1.key }) {
       texts.append("env \(name)=\(value.text)")
       children.append(value.dependency)
     }
-    for (name, value) in state.arguments.sorted(by: { $0.key < $1.key }) {
+    for (name, value) in state.arguments.sorted(by: { $0.key < $1.key })
+    where !unread.contains(name) {
       texts.append("arg \(name)=\(value.text)")
       children.append(value.dependency)
     }

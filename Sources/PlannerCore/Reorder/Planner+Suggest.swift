@@ -54,6 +54,34 @@ extension Planner {
     return paths.filter { filter.sends($0) }
   }
 
+  /// Names CI usually fills with a new value at every build.
+  static let perBuildArgNames: Set<String> = [
+    "VERSION", "APP_VERSION", "BUILD_VERSION", "RELEASE", "GIT_COMMIT", "GIT_SHA", "GIT_HASH",
+    "GIT_REVISION", "COMMIT", "COMMIT_SHA", "COMMIT_HASH", "SHA", "REVISION", "VCS_REF",
+    "SOURCE_COMMIT", "SOURCE_VERSION", "BUILD_DATE", "BUILD_TIME", "BUILD_NUMBER", "BUILD_ID",
+    "CI_COMMIT_SHA", "GITHUB_SHA",
+  ]
+
+  /// The ARGs of a Dockerfile that look like per-build values: declared without a default,
+  /// not given with --build-arg, named like a version or a commit.
+  static func perBuildArgs(in source: [UInt8], given: [String: String]) -> Set<String> {
+    guard case .success(let tree) = DockerfileParser(file: "Dockerfile").parse(source) else {
+      return []
+    }
+    let (dockerfile, _) = Dockerfile.build(from: tree, file: "Dockerfile")
+    var names: Set<String> = []
+    for instruction in dockerfile.globalArgs + dockerfile.stages.flatMap(\.instructions) {
+      guard case .arg(let args) = instruction.kind else { continue }
+      for arg in args
+      where arg.defaultValue == nil && given[arg.name] == nil
+        && perBuildArgNames.contains(arg.name.uppercased())
+      {
+        names.insert(arg.name)
+      }
+    }
+    return names
+  }
+
   /// `planner suggest`: moves that keep the image and save rebuild time, measured on the window.
   package static func suggest(
     _ input: SuggestInput, options: SimulationOptions, format: SuggestFormat
@@ -64,6 +92,8 @@ extension Planner {
       ?? SimulationInput(
         commits: AssumedHistory.commits(files: input.contextFiles), contextPrefix: "",
         dockerfile: .init(name: input.file, path: nil, current: input.source), ignoreFile: nil)
+    var options = options
+    options.perBuildArgs.formUnion(perBuildArgs(in: input.source, given: options.buildArgs))
     var reorderer = Reorderer(
       history: history, options: options, file: input.file, contextFiles: input.contextFiles)
     reorderer.manifestContents = input.manifestContents

@@ -181,7 +181,7 @@ struct Reorderer {
             "copy only the files \(split.tool) reads (\(split.text)) before it, so that it stays cached when other files change",
           seconds: saved, rebuilds: original.rebuilds - replayed.rebuilds))
     }
-    let (reordered, _) = reorder(source)
+    let (reordered, _) = reorder(source, moving: .steps)
     if reordered != source {
       let (replayed, _, _) = replay(reordered)
       let saved = original.seconds - replayed.seconds
@@ -190,6 +190,20 @@ struct Reorderer {
           Move(
             id: "PL101", lines: movedLines(from: source, to: reordered),
             reason: "run the steps that rarely change before the ones that change often",
+            seconds: saved, rebuilds: original.rebuilds - replayed.rebuilds))
+      }
+    }
+    let (sunk, _) = reorder(source, moving: .arguments)
+    if sunk != source {
+      let (replayed, _, _) = replay(sunk)
+      let saved = original.seconds - replayed.seconds
+      if saved > 1e-9 {
+        let names = options.perBuildArgs.sorted().joined(separator: ", ")
+        moves.append(
+          Move(
+            id: "PL106", lines: movedLines(from: source, to: sunk),
+            reason:
+              "declare the ARG just before the first step that uses it: its value (\(names)) changes at every build, and every RUN after it that sees it re-runs",
             seconds: saved, rebuilds: original.rebuilds - replayed.rebuilds))
       }
     }
@@ -290,8 +304,14 @@ struct Reorderer {
 
   // MARK: - Ordering
 
+  /// What a reorder may move: everything, every step but the ARGs, or only the ARGs (to tell
+  /// the moves apart in the report).
+  enum Movable {
+    case everything, steps, arguments
+  }
+
   /// The file with each stage in its cheapest order; notes when a search stopped at its budget.
-  func reorder(_ source: [UInt8]) -> ([UInt8], [String]) {
+  func reorder(_ source: [UInt8], moving movable: Movable = .everything) -> ([UInt8], [String]) {
     guard case .success(let tree) = DockerfileParser(file: file).parse(source) else {
       return (source, [])
     }
@@ -310,14 +330,38 @@ struct Reorderer {
     for stage in dockerfile.stages {
       if let index = treeIndex[stage.from.range.start.line] { order.append(.original(index)) }
       let items = StageItems.make(stage, contextFiles: contextFiles)
+      let everyCommit = OrderSearch.CommitSet(0..<builds.count, count: builds.count)
       let searchItems = items.map { item in
         let line = item.instruction.range.start.line
+        // An ARG given a new value at every build invalidates what follows it at every commit.
+        if case .arg(let args) = item.instruction.kind,
+          args.contains(where: { options.perBuildArgs.contains($0.name) })
+        {
+          return OrderSearch.Item(seconds: 0, invalidations: everyCommit)
+        }
         return OrderSearch.Item(
           seconds: history.seconds(stage: stage.index, line: line),
           invalidations: history.invalidations(stage: stage.index, line: line))
       }
+      var predecessors = Constraints.predecessors(of: items)
+      if movable != .everything {
+        // Pin what may not move: every pair it is in keeps its order.
+        func isArgument(_ item: StageItem) -> Bool {
+          if case .arg = item.instruction.kind { return true }
+          return false
+        }
+        for later in items.indices {
+          for earlier in 0..<later where !predecessors[later].contains(earlier) {
+            let pinned =
+              movable == .steps
+              ? isArgument(items[earlier]) || isArgument(items[later])
+              : !(isArgument(items[earlier]) || isArgument(items[later]))
+            if pinned { predecessors[later].append(earlier) }
+          }
+        }
+      }
       let search = OrderSearch(
-        items: searchItems, predecessors: Constraints.predecessors(of: items),
+        items: searchItems, predecessors: predecessors,
         base: history.invalidations(stage: stage.index, line: stage.from.range.start.line))
       let result = search.run()
       if !result.isExact {

@@ -59,6 +59,15 @@ struct BuildPlan: Sendable {
   /// The target stage's index.
   var target: Int
 
+  /// The value a per-build argument holds in a step's environment: the simulator gives a step
+  /// that sees it a new key at every build.
+  static let perBuildValue = "\u{2}per-build"
+
+  /// Whether a step's key changes at every build because it sees a per-build argument.
+  static func seesPerBuildValue(_ step: Step) -> Bool {
+    step.environment.contains { $0.hasSuffix("=" + perBuildValue) }
+  }
+
   /// Every step, FROM first in each stage.
   var allSteps: [Step] { stages.flatMap { [$0.from] + $0.steps } }
 }
@@ -237,6 +246,10 @@ extension BuildPlan {
         }
       case .arg(let args):
         for arg in args {
+          if options.perBuildArgs.contains(arg.name) {
+            state.set(arg.name, BuildPlan.perBuildValue)
+            continue
+          }
           switch arg.value {
           case .known(let value): state.set(arg.name, value)
           case .unknown:

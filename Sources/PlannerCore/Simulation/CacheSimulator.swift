@@ -535,12 +535,15 @@ struct CacheSimulator {
         var own = Digest(label: step.definition)
         own.add(content.shifted(1))
         own.add(sources.shifted(2))
+        // The reorderer charges a per-build value to its ARG, not to the steps that see it.
+        let inputs = own
+        if BuildPlan.seesPerBuildValue(step) { own.add(Digest(label: "per-build \(buildIndex)")) }
         var key = own
         if !step.isLinked { key.add(parent.shifted(3)) }
         let cached = isCached(key)
         var result = StepResult(
           step: step, stageName: stage.name, status: cached ? .cached : .rebuilt, seconds: 0,
-          cause: nil, inputs: own)
+          cause: nil, inputs: inputs)
         if !cached {
           if let first = ranHere[key] {
             result.cause = Cause(
@@ -610,6 +613,14 @@ struct CacheSimulator {
           : Cause(kind: .coldStart, text: "nothing is cached yet: the window starts at the root")
       }
       if run.options.cache == .none { return Cause(kind: .noCache, text: "--cache none") }
+      if BuildPlan.seesPerBuildValue(step) {
+        let names = step.environment.filter { $0.hasSuffix("=" + BuildPlan.perBuildValue) }
+          .map { String($0.prefix { $0 != "=" }) }
+        return Cause(
+          kind: .environment,
+          text: "it sees \(names.joined(separator: ", ")), given a new value at every build",
+          names: names)
+      }
       let before = run.previous[stage] ?? []
       if let same = before.first(where: { $0.definition == step.definition }) {
         if same.content != content {

@@ -38,6 +38,9 @@ package struct SimulationOptions: Hashable, Sendable {
   package var buildArgs: [String: String] = [:]
   /// When false, the window's first commit is built on a builder that already built its parent.
   package var coldStart = false
+  /// Build arguments given a new value at every build (a commit id, a build number): every RUN
+  /// that sees one re-runs at every commit.
+  package var perBuildArgs: Set<String> = []
 
   package init(
     builder: Builder = .buildkit, cache: CacheScope = .all, stageOutput: StageOutput = .changed,
