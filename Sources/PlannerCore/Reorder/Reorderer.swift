@@ -47,7 +47,24 @@ struct Reorderer {
     return input
   }
 
+  /// Replays and reorders already computed, by file content: the moves, the advice and the
+  /// candidates ask for the same ones again.
+  final class Memo {
+    var replays: [[UInt8]: (Replay, CacheSimulator.Build?, [CacheSimulator.Build])] = [:]
+    var reorders: [[UInt8]: ([UInt8], [String])] = [:]
+  }
+  let memo = Memo()
+
   func replay(_ source: [UInt8]) -> (Replay, CacheSimulator.Build?, [CacheSimulator.Build]) {
+    if let known = memo.replays[source] { return known }
+    let result = computeReplay(source)
+    memo.replays[source] = result
+    return result
+  }
+
+  private func computeReplay(_ source: [UInt8]) -> (
+    Replay, CacheSimulator.Build?, [CacheSimulator.Build]
+  ) {
     let (builds, _, base) = CacheSimulator(
       input: input(for: source), options: options, timings: nil
     )
@@ -312,6 +329,20 @@ struct Reorderer {
 
   /// The file with each stage in its cheapest order; notes when a search stopped at its budget.
   func reorder(_ source: [UInt8], moving movable: Movable = .everything) -> ([UInt8], [String]) {
+    let tag: UInt8 =
+      switch movable {
+      case .everything: 0
+      case .steps: 1
+      case .arguments: 2
+      }
+    let key = [tag] + source
+    if let known = memo.reorders[key] { return known }
+    let result = computeReorder(source, moving: movable)
+    memo.reorders[key] = result
+    return result
+  }
+
+  private func computeReorder(_ source: [UInt8], moving movable: Movable) -> ([UInt8], [String]) {
     guard case .success(let tree) = DockerfileParser(file: file).parse(source) else {
       return (source, [])
     }
