@@ -328,7 +328,9 @@ struct SuggestTests {
         source: Array("FROM a\nRUN <<EOF\n".utf8), file: "Dockerfile", contextFiles: [],
         history: nil),
       options: .init(), format: .text)
-    #expect(outcome.hasErrors || outcome.report.isEmpty == false)
+    #expect(outcome.hasErrors)
+    #expect(outcome.diagnostics.contains { $0.message == "unterminated heredoc" })
+    #expect(outcome.proposed == Array("FROM a\nRUN <<EOF\n".utf8))
   }
 }
 
