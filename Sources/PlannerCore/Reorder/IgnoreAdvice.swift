@@ -28,26 +28,43 @@ enum IgnoreAdvice {
   static func find(
     reorderer: Reorderer, source: [UInt8], ignore: SimulationInput.WatchedFile?
   ) -> [Advice] {
-    let (original, _, builds) = reorderer.replay(source)
-    // The paths whose changes started rebuilds, from the replay of today's file.
-    let summary = SimulationReport.summarize(builds)
-    let costly = summary.costliestPaths.map(\.path)
-    guard !costly.isEmpty else { return [] }
-    var advice: [Advice] = []
     let current = ignore?.current ?? []
+    // Today's ignore file at every commit, with and without the new line: the two replays
+    // differ by that line only (and paths today's file already ignores never show up).
+    func withIgnore(_ text: [UInt8], files: [String]) -> Reorderer {
+      var history = reorderer.history
+      history.ignoreFile = .init(name: ignore?.name ?? ".dockerignore", path: nil, current: text)
+      var variant = Reorderer(
+        history: history, options: reorderer.options, file: reorderer.file, contextFiles: files)
+      variant.manifestContents = reorderer.manifestContents
+      return variant
+    }
+    let baseline = withIgnore(current, files: reorderer.contextFiles)
+    let (original, _, builds) = baseline.replay(source)
+    // The paths whose changes started rebuilds.
+    let costly = SimulationReport.summarize(builds).costliestPaths.map(\.path)
+    guard !costly.isEmpty else { return [] }
+    // Paths a COPY, ADD or bind mount names itself: those are wanted in the image.
+    var named: [String] = []
+    if case .success(let tree) = DockerfileParser(file: reorderer.file).parse(source) {
+      let (dockerfile, _) = Dockerfile.build(
+        from: tree, file: reorderer.file, buildArgs: reorderer.options.buildArgs)
+      for step in ContextSteps.find(in: dockerfile) {
+        named += step.sources.compactMap(\.value).map { BuildContext.relative($0) }
+          .filter { !$0.isEmpty }
+      }
+    }
+    var advice: [Advice] = []
     for candidate in candidates {
       guard let matcher = try? IgnoreMatcher(patterns: [candidate.pattern]),
-        costly.contains(where: { matcher.isExcluded($0) })
+        costly.contains(where: { matcher.isExcluded($0) }),
+        !named.contains(where: { matcher.isExcluded($0) })
       else { continue }
       var text = current
       if let last = text.last, last != 0x0A { text.append(0x0A) }
       text += Array((candidate.pattern + "\n").utf8)
-      var history = reorderer.history
-      history.ignoreFile = .init(name: ignore?.name ?? ".dockerignore", path: nil, current: text)
-      var variant = Reorderer(
-        history: history, options: reorderer.options, file: reorderer.file,
-        contextFiles: reorderer.contextFiles.filter { !matcher.isExcluded($0) })
-      variant.manifestContents = reorderer.manifestContents
+      let variant = withIgnore(
+        text, files: reorderer.contextFiles.filter { !matcher.isExcluded($0) })
       let (replayed, _, _) = variant.replay(source)
       let saved = original.seconds - replayed.seconds
       guard saved > 1e-9 else { continue }

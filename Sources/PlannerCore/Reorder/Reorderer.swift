@@ -95,9 +95,11 @@ struct Reorderer {
     var best = source
     var bestReplay = original
     var bestNotes: [String] = []
+    var bestChoice = (manifests: false, runs: false)
     // Every combination of the structural moves, reordered; the cheapest that keeps the image.
+    // The simpler combinations go first and a tie keeps them: no split that saves nothing.
     var tried: Set<[UInt8]> = []
-    for (manifests, runs) in [(true, true), (true, false), (false, true), (false, false)] {
+    for (manifests, runs) in [(false, false), (false, true), (true, false), (true, true)] {
       guard
         let prepared = prepare(
           source, manifests: manifests && !splits.isEmpty, runs: runs && !runSplits.isEmpty)
@@ -118,12 +120,14 @@ struct Reorderer {
       best = reordered
       bestReplay = replayed
       bestNotes = searchNotes
+      bestChoice = (manifests && !splits.isEmpty, runs && !runSplits.isEmpty)
     }
     notes += bestNotes
     var moves: [Move] = []
     if best != source {
       moves = describeMoves(
-        source: source, tree: tree, splits: splits, runSplits: runSplits, original: original)
+        source: source, manifests: bestChoice.manifests, runs: bestChoice.runs,
+        original: original)
     }
     let merged = mergeRuns(best, original: source, replayed: bestReplay, tree: tree)
     if let merged {
@@ -147,12 +151,6 @@ struct Reorderer {
   /// manifest-first splits found again in the result (whose lines have moved).
   func prepare(_ source: [UInt8], manifests: Bool, runs: Bool) -> [UInt8]? {
     var text = source
-    func model(_ bytes: [UInt8]) -> (SyntaxTree, Dockerfile)? {
-      guard case .success(let tree) = DockerfileParser(file: file).parse(bytes) else { return nil }
-      let (dockerfile, found) = Dockerfile.build(
-        from: tree, file: file, buildArgs: options.buildArgs)
-      return found.hasErrors ? nil : (tree, dockerfile)
-    }
     if runs {
       guard let (tree, dockerfile) = model(text) else { return nil }
       let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
@@ -167,64 +165,73 @@ struct Reorderer {
     return text
   }
 
-  /// Each move with what it alone saves: every split with the reorder it enables, and the
-  /// reorder of the original steps.
-  func describeMoves(
-    source: [UInt8], tree: SyntaxTree, splits: [ManifestSplit.Split],
-    runSplits: [RunSplit.Split], original: Replay
-  ) -> [Move] {
+  /// The moves of the chosen proposal, each with what it adds to the ones before it: the reorder
+  /// of the original steps first, then the ARGs sunk, the RUN chains split, and each
+  /// manifest-first split. The figures add up to the proposal's saving (before merges).
+  func describeMoves(source: [UInt8], manifests: Bool, runs: Bool, original: Replay) -> [Move] {
     var moves: [Move] = []
-    for split in runSplits {
-      let (variant, _) = reorder(RunSplit.apply([split], to: tree))
-      let (replayed, _, _) = replay(variant)
-      let saved = original.seconds - replayed.seconds
-      guard saved > 1e-9 else { continue }
-      moves.append(
-        Move(
-          id: "PL105", lines: [split.line],
-          reason:
-            "split the RUN after '\(split.first.joined(separator: " && "))' so that this stable part can run before the COPY it does not need",
-          seconds: saved, rebuilds: original.rebuilds - replayed.rebuilds))
-    }
-    for split in splits {
-      let (variant, _) = reorder(ManifestSplit.apply([split], to: tree))
-      let (replayed, _, _) = replay(variant)
-      let saved = original.seconds - replayed.seconds
-      guard saved > 1e-9 else { continue }
-      moves.append(
-        Move(
-          id: "PL102", lines: [split.copyLine, split.installLine],
-          reason:
-            "copy only the files \(split.tool) reads (\(split.text)) before it, so that it stays cached when other files change",
-          seconds: saved, rebuilds: original.rebuilds - replayed.rebuilds))
+    var current = source
+    var cost = original
+    func step(to next: [UInt8], id: String, lines: [Int], reason: String) {
+      let (replayed, _, _) = replay(next)
+      let saved = cost.seconds - replayed.seconds
+      if saved > 1e-9 {
+        moves.append(
+          Move(
+            id: id, lines: lines, reason: reason, seconds: saved,
+            rebuilds: cost.rebuilds - replayed.rebuilds))
+      }
+      current = next
+      cost = replayed
     }
     let (reordered, _) = reorder(source, moving: .steps)
-    if reordered != source {
-      let (replayed, _, _) = replay(reordered)
-      let saved = original.seconds - replayed.seconds
-      if saved > 1e-9 {
-        moves.append(
-          Move(
-            id: "PL101", lines: movedLines(from: source, to: reordered),
-            reason: "run the steps that rarely change before the ones that change often",
-            seconds: saved, rebuilds: original.rebuilds - replayed.rebuilds))
-      }
+    step(
+      to: reordered, id: "PL101", lines: movedLines(from: source, to: reordered),
+      reason: "run the steps that rarely change before the ones that change often")
+    let (sunk, _) = reorder(current, moving: .everything)
+    if sunk != current {
+      let names = options.perBuildArgs.sorted().joined(separator: ", ")
+      step(
+        to: sunk, id: "PL106", lines: movedLines(from: current, to: sunk),
+        reason:
+          "declare the ARG just before the first step that uses it: its value (\(names)) changes at every build, and every RUN after it that sees it re-runs"
+      )
     }
-    let (sunk, _) = reorder(source, moving: .arguments)
-    if sunk != source {
-      let (replayed, _, _) = replay(sunk)
-      let saved = original.seconds - replayed.seconds
-      if saved > 1e-9 {
-        let names = options.perBuildArgs.sorted().joined(separator: ", ")
-        moves.append(
-          Move(
-            id: "PL106", lines: movedLines(from: source, to: sunk),
-            reason:
-              "declare the ARG just before the first step that uses it: its value (\(names)) changes at every build, and every RUN after it that sees it re-runs",
-            seconds: saved, rebuilds: original.rebuilds - replayed.rebuilds))
-      }
+    if runs, let (tree, dockerfile) = model(current) {
+      let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
+      let splits = RunSplit.find(in: dockerfile, items: items)
+      let (next, _) = reorder(RunSplit.apply(splits, to: tree))
+      step(
+        to: next, id: "PL105", lines: splits.map(\.line),
+        reason:
+          "split the RUN after '\(splits.first.map { $0.first.joined(separator: " && ") } ?? "")' so that this stable part can run before the COPY it does not need"
+      )
     }
-    return moves.sorted { $0.seconds != $1.seconds ? $0.seconds > $1.seconds : $0.id < $1.id }
+    // Each manifest split in turn, found again in the file as it is by then.
+    var remaining = manifests ? 8 : 0
+    while remaining > 0, let (tree, dockerfile) = model(current) {
+      remaining -= 1
+      let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
+      guard
+        let split = ManifestSplit.find(in: dockerfile, items: items, contents: manifestContents)
+          .first
+      else { break }
+      let (next, _) = reorder(ManifestSplit.apply([split], to: tree))
+      guard next != current else { break }
+      step(
+        to: next, id: "PL102", lines: [split.copyLine, split.installLine],
+        reason:
+          "copy only the files \(split.tool) reads (\(split.text.replacingOccurrences(of: "\n", with: "; "))) before it, so that it stays cached when other files change"
+      )
+    }
+    return moves
+  }
+
+  /// The parsed and modelled file, or nil when it does not build.
+  func model(_ bytes: [UInt8]) -> (SyntaxTree, Dockerfile)? {
+    guard case .success(let tree) = DockerfileParser(file: file).parse(bytes) else { return nil }
+    let (dockerfile, found) = Dockerfile.build(from: tree, file: file, buildArgs: options.buildArgs)
+    return found.hasErrors ? nil : (tree, dockerfile)
   }
 
   /// Adjacent RUNs of `source` merged where `RunMerge` allows it and the image and the cost stay

@@ -86,7 +86,7 @@ struct SuggestReport: Encodable {
       let lines = move.lines.map(String.init).joined(separator: ", ")
       out += "  \(move.id)  line\(move.lines.count == 1 ? "" : "s") \(lines): \(move.reason)"
       out +=
-        move.seconds > 0 ? " (saves \(Self.seconds(move.seconds)) alone)\n" : " (no cache cost)\n"
+        move.seconds > 0 ? " (saves \(Self.seconds(move.seconds)))\n" : " (no cache cost)\n"
     }
     if !advice.isEmpty {
       out += "advice (changes what the image contains; confirm first):\n"
