@@ -28,6 +28,24 @@ enum ManifestSplit {
     var text: String
     /// What the install is (`npm ci`), for the report.
     var tool: String
+    /// When the install runs in a folder below where the big COPY's relative destination
+    /// points, that destination written out absolutely (`COPY . .` → `COPY . /app/`), so that
+    /// the WORKDIR leading to the install may move above it; its byte range in the file.
+    var absoluteDestination: (range: Range<Int>, text: String)?
+
+    static func == (left: Split, right: Split) -> Bool {
+      left.stage == right.stage && left.copyLine == right.copyLine
+        && left.installLine == right.installLine && left.text == right.text
+        && left.tool == right.tool
+        && left.absoluteDestination?.range == right.absoluteDestination?.range
+        && left.absoluteDestination?.text == right.absoluteDestination?.text
+    }
+
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(copyLine)
+      hasher.combine(installLine)
+      hasher.combine(text)
+    }
   }
 
   /// The splits that apply to `dockerfile`, in file order.
@@ -145,12 +163,33 @@ enum ManifestSplit {
         return "\(keyword) \(flags)\(sources.map(quoted).joined(separator: " ")) \(destination)"
       }
       let text = lines.joined(separator: "\n")
+      // The install's folder lies below the one a relative destination names: write that
+      // destination out, so that it no longer depends on the WORKDIR that leads to the install.
+      var absolute: (range: Range<Int>, text: String)?
+      if !rawDestination.hasPrefix("/"), install.workdir.hasPrefix(copyFolder + "/"),
+        let range = destinationRange(of: candidate.instruction, raw: copy.destination.raw)
+      {
+        absolute = (range, copyFolder == "/" ? "/" : copyFolder + "/")
+      }
       return Split(
         stage: stage, copyLine: candidate.instruction.range.start.line,
         installLine: items[position].instruction.range.start.line, text: text,
-        tool: install.tool)
+        tool: install.tool, absoluteDestination: absolute)
     }
     return nil
+  }
+
+  /// Where a COPY's destination word sits in the file: the last word of the instruction's
+  /// single line, as written. Nil for JSON form, continuations or here-documents.
+  static func destinationRange(of instruction: Instruction, raw: String) -> Range<Int>? {
+    guard instruction.range.start.line == instruction.range.end.line,
+      !instruction.original.contains("["), !instruction.original.contains("<<"),
+      instruction.original.hasSuffix(raw)
+    else { return nil }
+    // Filled in by `apply`, which knows the file's bytes: the range is relative to the
+    // instruction's text, counted from its end.
+    let length = raw.utf8.count
+    return -length..<0
   }
 
   /// A source as a COPY word: quoted only when it must be.
@@ -187,10 +226,25 @@ enum ManifestSplit {
       }
       insertions.append((lineStart, bytes))
     }
-    var out = source
-    for insertion in insertions.sorted(by: { $0.offset > $1.offset }) {
-      out.insert(contentsOf: insertion.bytes, at: insertion.offset)
+    // Destinations written out: ranges count back from the end of the COPY's text.
+    var replacements: [(range: Range<Int>, bytes: [UInt8])] = []
+    for split in splits {
+      guard let absolute = split.absoluteDestination,
+        let placement = layout.placements.first(where: { $0.range.start.line == split.copyLine })
+      else { continue }
+      var end = placement.text.upperBound
+      while end > placement.text.lowerBound, source[end - 1] == 0x20 || source[end - 1] == 0x09 {
+        end -= 1
+      }
+      let range = (end + absolute.range.lowerBound)..<(end + absolute.range.upperBound)
+      guard range.lowerBound >= placement.text.lowerBound else { continue }
+      replacements.append((range, Array(absolute.text.utf8)))
     }
+    var edits: [(range: Range<Int>, bytes: [UInt8])] =
+      insertions.map { ($0.offset..<$0.offset, $0.bytes) } + replacements
+    edits.sort { $0.range.lowerBound > $1.range.lowerBound }
+    var out = source
+    for edit in edits { out.replaceSubrange(edit.range, with: edit.bytes) }
     return out
   }
 }

@@ -218,11 +218,13 @@ struct Reorderer {
       else { break }
       let (next, _) = reorder(ManifestSplit.apply([split], to: tree))
       guard next != current else { break }
-      step(
-        to: next, id: "PL102", lines: [split.copyLine, split.installLine],
-        reason:
-          "copy only the files \(split.tool) reads (\(split.text.replacingOccurrences(of: "\n", with: "; "))) before it, so that it stays cached when other files change"
-      )
+      var reason =
+        "copy only the files \(split.tool) reads (\(split.text.replacingOccurrences(of: "\n", with: "; "))) before it, so that it stays cached when other files change"
+      if let absolute = split.absoluteDestination {
+        reason +=
+          "; the big COPY's destination is written out as \(absolute.text), so that the WORKDIR before the install can move above it"
+      }
+      step(to: next, id: "PL102", lines: [split.copyLine, split.installLine], reason: reason)
     }
     return moves
   }

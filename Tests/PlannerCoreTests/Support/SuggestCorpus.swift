@@ -594,10 +594,8 @@ extension SuggestBuildCase {
           ("static/package-lock.json", #"{ "name": "static", "lockfileVersion": 3 }"# + "\n"),
           ("static/site.css", "body {}\n"), ("README.md", "# shop\n"),
         ], source: "shop/views.py", manifest: ("requirements.txt", "django==5.0.4\n"))),
-    expectation: .knownMissingMoves(
-      ["PL102", "PL102"],
-      "only the first install after a COPY of everything gets a split (the pip install); npm ci"
-        + " in static/ still re-runs on every source edit"))
+    // Both installs get their split: pip's, and npm ci's in static/.
+    expectation: .proposal(["PL102", "PL102"]))
 
   static let comments = SuggestBuildCase(
     "comments stay with the instructions they describe",
@@ -800,11 +798,9 @@ extension SuggestBuildCase {
           ("README.md", "# monorepo\n"),
         ], source: "web/src/index.js",
         manifest: ("web/package-lock.json", #"{ "name": "web", "lockfileVersion": 3, "n": 2 }"#))),
-    expectation: .knownMissingMoves(
-      ["PL102"],
-      "the split COPY now goes to /app/web/, but the install cannot move above 'COPY . .':"
-        + " that COPY's '.' means /app only before 'WORKDIR /app/web', so the WORKDIR stays after"
-        + " it, and the install after the WORKDIR"))
+    // The split goes to /app/web/, and 'COPY . .' becomes 'COPY . /app/' so that the WORKDIR
+    // can move above it.
+    expectation: .proposal(["PL102"]))
 
   static let chownedFolder = SuggestBuildCase(
     "COPY --chown of everything creates the folder WORKDIR names later",
