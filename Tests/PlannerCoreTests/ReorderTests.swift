@@ -322,6 +322,34 @@ struct SuggestTests {
         """)
   }
 
+  @Test func ignoreAdviceIsForPathsThatCostRebuildsNotForOnesAlreadyIgnoredOrNamed() throws {
+    let dockerfile = "FROM alpine\nCOPY docs/ /docs/\nCOPY . /app\nRUN mkdir -p /x\n"
+    var repository = RecordedRepository([
+      "Dockerfile": dockerfile, "README.md": "0", "docs/a.txt": "0", "src/a.c": "0",
+      ".dockerignore": ".git\n",
+    ])
+    for index in 1...6 {
+      repository.commit("readme \(index)", ["README.md": "\(index)"])
+      repository.commit("docs \(index)", ["docs/a.txt": "\(index)"])
+    }
+    func advice(ignore: String) -> [String] {
+      var history = repository.input()
+      history.dockerfile.path = nil
+      history.ignoreFile = .init(name: ".dockerignore", path: nil, current: Array(ignore.utf8))
+      let outcome = Planner.suggest(
+        .init(
+          source: Array(dockerfile.utf8), file: "Dockerfile",
+          contextFiles: ["Dockerfile", "README.md", "docs/a.txt", "src/a.c", ".dockerignore"],
+          history: history), options: .init(), format: .json)
+      let report = try? JSONSerialization.jsonObject(with: Data(outcome.report)) as? [String: Any]
+      return (report?["advice"] as? [[String: Any]] ?? []).compactMap { $0["pattern"] as? String }
+    }
+    // README.md edits re-run COPY . /app: ignore '*.md'. docs/ is named by a COPY: never.
+    #expect(advice(ignore: ".git\n") == ["*.md"])
+    // Already ignored: nothing to add.
+    #expect(advice(ignore: ".git\n*.md\n").isEmpty)
+  }
+
   @Test func aFileThatDoesNotParseIsAnError() {
     let outcome = Planner.suggest(
       .init(
