@@ -756,8 +756,9 @@ extension SuggestBuildCase {
         ], source: "main.go", manifest: ("go.sum", "example.invalid/lib v1.1.0 h1:def=\n"))),
     expectation: .knownMissingMoves(
       ["PL102"],
-      "with no WORKDIR (the context copied to /), the image check withholds the manifest split:"
-        + " it counts / itself, which the install and COPY . . both write into, as changed"))
+      "with no WORKDIR, relative paths are in the base image's own working folder, which"
+        + " planner cannot see (golang's is /go): the image check cannot prove the split and"
+        + " withholds it, as it should"))
 
   static let manifestCopiedToDot = SuggestBuildCase(
     "a manifest copied to '.', then a stable RUN below the COPY of everything",
@@ -1105,7 +1106,8 @@ extension PublicDockerfile {
       "GoGerman/weatherTelegramBot", commit: "0f66988211ee8e0d85c9d6a42989c7596ce4277c", .go,
       sources: ["main.go", "weather/client.go", "bot/handlers.go"],
       expectation: .knownMissingSplit(
-        "no WORKDIR: the context is copied to /, and the image check refuses the split"),
+        "no WORKDIR: the base image's working folder is not known, so the image check cannot"
+          + " prove the split"),
       """
       FROM golang
 
