@@ -86,6 +86,23 @@ struct ConstraintsTests {
     #expect(try Self.tie("FROM a\nEXPOSE 80\nRUN mkdir -p /x\n", 0, 1) == nil)
   }
 
+  @Test func ownershipTheFirstCreatorOfAFolderDecidesItsOwner() throws {
+    let context = ["package.json", "src/a.js"]
+    // The chowned COPY creates /app as 1000; WORKDIR (root) must not create it first.
+    let chowned = try Self.items(
+      "FROM a\nCOPY --chown=1000 . /app\nWORKDIR /app\n", context: context)
+    #expect(Constraints.predecessors(of: chowned)[1].contains(0))
+    // Without --chown both make it root's: they may swap.
+    let plain = try Self.items("FROM a\nCOPY . /app\nWORKDIR /app\n", context: context)
+    #expect(Constraints.predecessors(of: plain)[1].isEmpty)
+    // A split COPY with the same owner comes first: the WORKDIR stays after it, not after the
+    // COPY of everything.
+    let split = try Self.items(
+      "FROM a\nCOPY --chown=1000 package.json /app/\nCOPY --chown=1000 . /app\nWORKDIR /app\n",
+      context: context)
+    #expect(Constraints.predecessors(of: split)[2] == [0])
+  }
+
   @Test func barriersNothingCrossesAnOpaqueCommandOrOnbuild() throws {
     #expect(try Self.tie("FROM a\nRUN ./configure\nRUN mkdir -p /x\n", 0, 1) == .barrier)
     #expect(try Self.tie("FROM a\nONBUILD RUN x\nLABEL a=1\n", 0, 1) == .barrier)

@@ -30,13 +30,35 @@ enum Constraints {
   static func predecessors(of items: [StageItem]) -> [[Int]] {
     let paths = items.map { PathSet($0.writes.map(\.pattern)) }
     let readPaths = items.map { PathSet($0.reads) }
-    return items.indices.map { later in
+    var result = items.indices.map { later in
       (0..<later).filter { earlier in
         tie(
           items[earlier], items[later], writes: (paths[earlier], paths[later]),
           reads: (readPaths[earlier], readPaths[later]), all: items) != nil
       }
     }
+    for (earlier, later) in ownershipTies(items) where !result[later].contains(earlier) {
+      result[later].append(earlier)
+    }
+    return result
+  }
+
+  /// Ownership: the first item that creates a folder decides its owner, so every item that
+  /// would create it with another owner stays after that first one (items with the same owner
+  /// may swap freely with it). Pairs of positions, earlier first.
+  static func ownershipTies(_ items: [StageItem]) -> [(Int, Int)] {
+    var first: [String: (index: Int, owner: String)] = [:]
+    var ties: [(Int, Int)] = []
+    for (index, item) in items.enumerated() {
+      for (folder, owner) in item.createsFolders.sorted(by: { $0.key < $1.key }) {
+        if let creator = first[folder] {
+          if creator.owner != owner { ties.append((creator.index, index)) }
+        } else {
+          first[folder] = (index, owner)
+        }
+      }
+    }
+    return ties
   }
 
   /// The rule that keeps `earlier` before `later`, or nil when they may swap.

@@ -21,6 +21,9 @@ struct StageItem: Sendable {
   var barrier: String?
   /// For instructions where only the last one counts (CMD, ENTRYPOINT…): which setting.
   var configKey: String?
+  /// Folders it creates when they are missing (WORKDIR, and COPY for the folders above what it
+  /// writes), with the owner they get: the first creator decides who owns a folder.
+  var createsFolders: [String: String] = [:]
 
   enum State: String, Hashable, Sendable {
     case workdir, user, shell
@@ -90,6 +93,9 @@ enum StageItems {
         item.setsState = [.workdir]
         item.dependsOn = [.workdir, .user]
         item.writes = [.init(pattern: PathPattern(path: workdir, recursive: false))]
+        for folder in StageItems.folders(of: workdir, including: true) {
+          item.createsFolders[folder] = StageItems.owner(user)
+        }
       case .user(let value):
         user = value.expanded ?? value.raw
         item.setsState = [.user]
@@ -122,6 +128,15 @@ enum StageItems {
         item.writes = writes(
           of: copy, workdir: workdir, context: context, instruction: instruction,
           folders: folders)
+        // COPY makes missing folders as root, or as --chown says.
+        let owner = StageItems.owner(copy.chown.map { $0.expanded ?? $0.raw } ?? "")
+        for write in item.writes {
+          for folder in StageItems.folders(
+            of: write.pattern.path, including: write.pattern.recursive)
+          {
+            item.createsFolders[folder] = owner
+          }
+        }
         if item.writes.isEmpty {
           item.barrier = "its destination is not known statically"
         }
@@ -211,6 +226,22 @@ enum StageItems {
             path: ImagePath.resolve(inline.name, against: destination), recursive: false)))
     }
     return writes
+  }
+
+  /// The folders above `path` (and `path` itself when `including`), the root left out.
+  static func folders(of path: String, including: Bool) -> [String] {
+    var folders: [String] = []
+    var current = including ? path : String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+    while !current.isEmpty, current != "/" {
+      folders.append(current)
+      current = String(current[..<(current.lastIndex(of: "/") ?? current.startIndex)])
+    }
+    return folders
+  }
+
+  /// An owner as a comparable name: root however it is written.
+  static func owner(_ text: String) -> String {
+    ["", "root", "0", "root:root", "0:0"].contains(text) ? "root" : text
   }
 
   /// The names an instruction's text expands: `$NAME` and `${NAME…}` outside single quotes.

@@ -820,11 +820,9 @@ extension SuggestBuildCase {
           ("yarn.lock", "# yarn lockfile v1\n"), ("src/tree.js", "module.exports = {};\n"),
           ("README.md", "# tree\n"),
         ], source: "src/tree.js", manifest: ("yarn.lock", "# yarn lockfile v1\n# bumped\n"))),
-    expectation: .knownMissingMoves(
-      ["PL102"],
-      "the split COPY with the same --chown would create /usr/src/app as 1000:1000 too, but"
-        + " planner withholds every proposal here (at d0c3357 it moved WORKDIR above the chowned"
-        + " COPY instead, which makes /usr, /usr/src and /usr/src/app root's: an image change)"))
+    // The split COPY with the same --chown creates /usr/src/app first, as 1000:1000, so the
+    // WORKDIR (root's) may move above the COPY of everything but not above the split.
+    expectation: .proposal(["PL102"]))
 
   static let npmLifecycleScript = SuggestBuildCase(
     "npm ci runs a postinstall script that reads a source file",
