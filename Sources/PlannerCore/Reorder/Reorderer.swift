@@ -99,6 +99,8 @@ struct Reorderer {
     // Every combination of the structural moves, reordered; the cheapest that keeps the image.
     // The simpler combinations go first and a tie keeps them: no split that saves nothing.
     var tried: Set<[UInt8]> = []
+    // Why the cheapest proposal that failed the image check failed, when none cheaper passed.
+    var withheld: String?
     for (manifests, runs) in [(false, false), (false, true), (true, false), (true, true)] {
       guard
         let prepared = prepare(
@@ -112,17 +114,21 @@ struct Reorderer {
         original: source, proposed: reordered, file: file, contextFiles: contextFiles,
         buildArgs: options.buildArgs, target: options.target)
       guard verdict.isSame else {
-        notes.append(
-          "a proposal was withheld because it might change the image: "
-            + (verdict.differences.first ?? "the check failed"))
+        withheld = withheld ?? (verdict.differences.first ?? "the check failed")
         continue
       }
       best = reordered
       bestReplay = replayed
       bestNotes = searchNotes
+      withheld = nil
       bestChoice = (manifests && !splits.isEmpty, runs && !runSplits.isEmpty)
     }
     notes += bestNotes
+    if let withheld {
+      notes.append(
+        (best == source ? "a proposal was withheld" : "a cheaper proposal was withheld")
+          + " because it might change the image: " + withheld)
+    }
     var moves: [Move] = []
     if best != source {
       moves = describeMoves(
