@@ -135,7 +135,7 @@ extension PlannerCommand {
           current: source, ignore: ignore)
         history = input
         let prefix = probe.prefix.isEmpty ? "" : probe.prefix + "/"
-        let tracked = (input.sizes ?? [:]).keys.compactMap { file in
+        let tracked = (input.sizes ?? [:]).keys.sorted().compactMap { file in
           file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : nil
         }
         contextFiles = Planner.sentFiles(tracked, ignore: ignore?.text)

@@ -265,6 +265,16 @@ struct CacheSimulatorTests {
     #expect(Self.simulate(ignored).map(Self.statuses) == ["2:c 3:c"])
   }
 
+  @Test func aLinkedCopyStaysCachedWhenTheStepsBeforeItChange() throws {
+    let text = "FROM alpine\nCOPY a /a\nCOPY --link b /b\nRUN cat /b\n"
+    var repository = RecordedRepository(["Dockerfile": text, "a": "1", "b": "1"])
+    repository.commit("a", ["a": "2"])
+    repository.commit("nothing", ["c": "new"])
+    let builds = Self.simulate(repository, ignore: nil)
+    // The linked copy does not depend on what is under it; the RUN after it still does.
+    #expect(builds.map(Self.statuses) == ["1:c 2:r 3:c 4:r", "1:c 2:c 3:c 4:c"])
+  }
+
   @Test func aContextFolderBelowTheRootSeesOnlyItsOwnFiles() throws {
     let dockerfile = "FROM alpine\nCOPY . /app\nRUN ls /app\n"
     var repository = RecordedRepository([

@@ -86,6 +86,12 @@ struct ConstraintsTests {
     #expect(try Self.tie("FROM a\nEXPOSE 80\nRUN mkdir -p /x\n", 0, 1) == nil)
   }
 
+  @Test func anApostropheInsideDoubleQuotesDoesNotHideAVariable() throws {
+    let items = try Self.items("FROM a\nARG SHA\nLABEL description=\"it's $SHA\"\n")
+    #expect(items[1].uses.contains("SHA"))
+    #expect(Constraints.predecessors(of: items)[1] == [0])
+  }
+
   @Test func ownershipTheFirstCreatorOfAFolderDecidesItsOwner() throws {
     let context = ["package.json", "src/a.js"]
     // The chowned COPY creates /app as 1000; WORKDIR (root) must not create it first.
@@ -199,6 +205,22 @@ struct ManifestSplitTests {
     // Installing the project itself needs the sources.
     #expect(
       try Self.splits(python, context: files, contents: ["requirements.txt": "-e .\n"]).isEmpty)
+  }
+
+  @Test func everySpellingOfAnIncludedFileAndEveryLocalSourceCounts() {
+    let exists: (String) -> Bool = { ["base.txt", "c.txt"].contains($0) }
+    func verdict(_ text: String, name: String = "requirements.txt") -> ManifestContents.Verdict {
+      ManifestContents.verdict(path: name, content: Array(text.utf8), exists: exists)
+    }
+    #expect(verdict("-rbase.txt\n--constraint=c.txt\n") == .alsoReads(["base.txt", "c.txt"]))
+    #expect(verdict("--requirement=base.txt\n") == .alsoReads(["base.txt"]))
+    #expect(verdict("-r missing.txt\n") != .alsoReads([]))
+    #expect(verdict("--find-links ./wheels\nflask\n") != .alsoReads([]))
+    #expect(verdict("--find-links https://example.com/w\nflask\n") == .alsoReads([]))
+    #expect(verdict(#"{"workspaces": ["a"]}"#, name: "package.json") != .alsoReads([]))
+    #expect(
+      verdict(#"{"dependencies": {"x": "file:../x"}}"#, name: "package.json") != .alsoReads([]))
+    #expect(verdict(#"{"dependencies": {"x": "^1.0.0"}}"#, name: "package.json") == .alsoReads([]))
   }
 
   @Test func theNewCopyGoesAboveTheBigCopyAndItsComments() throws {

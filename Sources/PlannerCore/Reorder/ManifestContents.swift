@@ -26,9 +26,18 @@ enum ManifestContents {
     let text = String(decoding: content, as: UTF8.self)
     switch name {
     case "package.json":
-      guard let object = try? JSONSerialization.jsonObject(with: Data(content)) as? [String: Any],
-        let scripts = object["scripts"] as? [String: Any]
+      guard let object = try? JSONSerialization.jsonObject(with: Data(content)) as? [String: Any]
       else { return .alsoReads([]) }
+      if object["workspaces"] != nil {
+        return .needsSources("package.json declares workspaces, whose manifests the install reads")
+      }
+      for key in ["dependencies", "devDependencies", "optionalDependencies"] {
+        let values = (object[key] as? [String: Any] ?? [:]).values.compactMap { $0 as? String }
+        if values.contains(where: { $0.hasPrefix("file:") || $0.hasPrefix("link:") }) {
+          return .needsSources("package.json depends on a local folder")
+        }
+      }
+      let scripts = object["scripts"] as? [String: Any] ?? [:]
       if let script = npmLifecycleScripts.first(where: { scripts[$0] != nil }) {
         return .needsSources("package.json has a '\(script)' script, which runs during the install")
       }
@@ -78,8 +87,24 @@ enum ManifestContents {
       if line.isEmpty { continue }
       let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
       guard let first = words.first else { continue }
+      // `-r base.txt`, `-rbase.txt`, `--requirement=base.txt`, and the same for `-c`.
+      var named: String?
       if ["-r", "--requirement", "-c", "--constraint"].contains(first), words.count >= 2 {
-        let target = BuildContext.relative(folder.isEmpty ? words[1] : folder + "/" + words[1])
+        named = words[1]
+      } else if let option = ["--requirement=", "--constraint=", "-r", "-c"].first(where: {
+        first.hasPrefix($0) && first.count > $0.count
+      }) {
+        named = String(first.dropFirst(option.count))
+      }
+      if ["-f", "--find-links"].contains(first) || first.hasPrefix("--find-links=") {
+        let value =
+          first.contains("=")
+          ? String(first.split(separator: "=").last ?? "") : (words.count >= 2 ? words[1] : "")
+        if !value.contains("://") { return .needsSources("'\(line)' reads local packages") }
+        continue
+      }
+      if let named {
+        let target = BuildContext.relative(folder.isEmpty ? named : folder + "/" + named)
         guard exists(target) else {
           return .needsSources("'\(line)' names a file not in the context")
         }

@@ -20,7 +20,7 @@
 /// big COPY does not copy them into the folder the install runs in.
 enum ManifestSplit {
   struct Split: Hashable, Sendable {
-    /// The stage, and the big COPY's and the install's positions among its instructions.
+    /// The stage's index, and the big COPY's and the install's 1-based lines.
     var stage: Int
     var copyLine: Int
     var installLine: Int
@@ -226,10 +226,12 @@ enum ManifestSplit {
       }
       insertions.append((lineStart, bytes))
     }
-    // Destinations written out: ranges count back from the end of the COPY's text.
+    // Destinations written out: ranges count back from the end of the COPY's text. Several
+    // installs may share one big COPY: its destination is written out once.
     var replacements: [(range: Range<Int>, bytes: [UInt8])] = []
+    var rewritten: Set<Int> = []
     for split in splits {
-      guard let absolute = split.absoluteDestination,
+      guard let absolute = split.absoluteDestination, rewritten.insert(split.copyLine).inserted,
         let placement = layout.placements.first(where: { $0.range.start.line == split.copyLine })
       else { continue }
       var end = placement.text.upperBound

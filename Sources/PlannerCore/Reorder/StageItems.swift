@@ -252,13 +252,16 @@ enum StageItems {
     let bytes = Array(instruction.original.utf8)
     var index = 0
     var inSingleQuotes = false
+    var inDoubleQuotes = false
     func isNameByte(_ byte: UInt8) -> Bool {
       (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
         || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F
     }
     while index < bytes.count {
       let byte = bytes[index]
-      if byte == UInt8(ascii: "'") { inSingleQuotes.toggle() }
+      // A `'` inside double quotes is an ordinary character (`"it's $VERSION"` expands).
+      if byte == UInt8(ascii: "'"), !inDoubleQuotes { inSingleQuotes.toggle() }
+      if byte == UInt8(ascii: "\""), !inSingleQuotes { inDoubleQuotes.toggle() }
       guard byte == UInt8(ascii: "$"), !inSingleQuotes, index + 1 < bytes.count else {
         index += 1
         continue

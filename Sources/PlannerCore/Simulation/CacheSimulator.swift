@@ -112,6 +112,9 @@ struct CacheSimulator {
     var readersOfPath: [Int: [Int]] = [:]
     var digests: [Digest] = []
 
+    /// Whether the build of the window's parent failed (no Dockerfile there, or a rejected one).
+    var baseFailed = false
+
     /// Keys in the cache scope, and every key ever built with the output identity it had.
     var cache: Set<Digest> = []
     var outputs: [Digest: Digest] = [:]
@@ -139,6 +142,8 @@ struct CacheSimulator {
       // parent is not there (a root commit) or the user asked for a cold start.
       if !options.coldStart, let oldest = commits.first, !oldest.parents.isEmpty {
         base = build(nil, changed: [], index: -1)
+        // A parent that could not be built leaves nothing cached: the window starts cold.
+        baseFailed = base?.error != nil
       }
       for (index, commit) in commits.enumerated() {
         let changed = apply(commit)
@@ -404,7 +409,7 @@ struct CacheSimulator {
       var builder = StageBuilder(
         run: self, plan: plan, buildIndex: index, touched: touched, ignoreChanged: ignoreChanged,
         isFirst: index == (options.coldStart ? 0 : -1)
-          || (index == 0 && (commit?.parents.isEmpty ?? false)))
+          || (index == 0 && ((commit?.parents.isEmpty ?? false) || baseFailed)))
       builder.buildAll()
       switch options.cache {
       case .all: cache.formUnion(builder.keys)
@@ -562,7 +567,12 @@ struct CacheSimulator {
           missedAt = missedAt ?? step.line
           rebuiltAny = true
         }
-        if step.isLinked { key.add(parent.shifted(3)) }
+        if step.isLinked {
+          // The copy half is kept under its own key, which is what the next build looks up;
+          // the chain goes on from the copy merged onto its parent.
+          keys.insert(key)
+          key.add(parent.shifted(3))
+        }
         keys.insert(key)
         parent = key
         time += result.seconds

@@ -32,7 +32,8 @@ package struct SimulationOptions: Hashable, Sendable {
   package var builder: Builder = .buildkit
   package var cache: CacheScope = .all
   package var stageOutput: StageOutput = .changed
-  /// The stage to build (its name, case-insensitive, or its index); nil for the last stage.
+  /// The stage to build, by name (case-insensitive, as `docker build --target`); nil for the
+  /// last stage.
   package var target: String?
   /// `--build-arg` values.
   package var buildArgs: [String: String] = [:]
