@@ -46,6 +46,11 @@ extension PlannerCommand {
 
     func validate() throws {
       guard commits >= 1 else { throw ValidationError("--commits must be at least 1.") }
+      if historyFile != nil, contextFolder.hasPrefix("/") {
+        throw ValidationError(
+          "With --history-file, --context is the context's path from the repository root, not an absolute path."
+        )
+      }
       guard limit >= 0 else { throw ValidationError("--limit cannot be negative.") }
       if let halfLife, !(halfLife > 0 && halfLife.isFinite) {
         throw ValidationError("--half-life must be a positive number of commits.")

@@ -87,6 +87,11 @@ extension PlannerCommand {
 
     func validate() throws {
       guard commits >= 1 else { throw ValidationError("--commits must be at least 1.") }
+      if historyFile != nil, contextFolder.hasPrefix("/") {
+        throw ValidationError(
+          "With --history-file, --context is the context's path from the repository root, not an absolute path."
+        )
+      }
       for argument in buildArgs where !argument.contains("=") {
         throw ValidationError("--build-arg '\(argument)' must be name=value.")
       }
