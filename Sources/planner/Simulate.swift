@@ -22,37 +22,10 @@ extension PlannerCommand {
 
     @OptionGroup var input: DockerfileOptions
 
-    @Option(
-      name: .customLong("context"),
-      help: ArgumentHelp("The build context folder.", valueName: "dir"))
-    var contextFolder: String = "."
-
-    @Option(help: "How many first-parent commits to replay.")
-    var commits: Int = 50
-
-    @Option(help: ArgumentHelp("The stage to build (default: the last one).", valueName: "stage"))
-    var target: String?
-
-    @Option(
-      name: .customLong("build-arg"),
-      help: ArgumentHelp("A build argument, as docker build --build-arg.", valueName: "name=value"))
-    var buildArgs: [String] = []
-
-    @Option(
-      name: .customLong("per-build-arg"),
-      help: ArgumentHelp(
-        "A build argument given a new value at every build (a commit id, a build number).",
-        valueName: "name"))
-    var perBuildArgs: [String] = []
+    @OptionGroup var replay: ReplayOptions
 
     @Option(help: "The builder whose cache rules apply: buildkit or legacy.")
     var builder: SimulationOptions.Builder = .buildkit
-
-    @Option(
-      help:
-        "Which earlier builds a step may come from: all (a long-lived builder), previous (the last commit's build, like CI with a registry cache) or none."
-    )
-    var cache: SimulationOptions.CacheScope = .all
 
     @Option(
       name: .customLong("assume-stage-output"),
@@ -86,27 +59,18 @@ extension PlannerCommand {
     var explain: String?
 
     func validate() throws {
-      guard commits >= 1 else { throw ValidationError("--commits must be at least 1.") }
-      if historyFile != nil, contextFolder.hasPrefix("/") {
+      if historyFile != nil, replay.contextFolder.hasPrefix("/") {
         throw ValidationError(
           "With --history-file, --context is the context's path from the repository root, not an absolute path."
         )
       }
-      for argument in buildArgs where !argument.contains("=") {
-        throw ValidationError("--build-arg '\(argument)' must be name=value.")
-      }
     }
 
     var options: SimulationOptions {
-      var values: [String: String] = [:]
-      for argument in buildArgs {
-        let parts = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-        values[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
-      }
-      var options = SimulationOptions(
-        builder: builder, cache: cache, stageOutput: stageOutput, target: target,
-        buildArgs: values, coldStart: coldStart)
-      options.perBuildArgs = Set(perBuildArgs)
+      var options = replay.simulationOptions
+      options.builder = builder
+      options.stageOutput = stageOutput
+      options.coldStart = coldStart
       return options
     }
 
@@ -119,17 +83,17 @@ extension PlannerCommand {
           timingsLog = try ReadFile.bytes(timings)
         }
         let ignore = ContextFolder.ignoreFile(
-          dockerfile: input.resolvedPath, context: contextFolder)
+          dockerfile: input.resolvedPath, context: replay.contextFolder)
         if let historyFile {
           var commits: [Commit] = []
-          try History.readRecorded(historyFile, limit: self.commits) { commits += $0 }
+          try History.readRecorded(historyFile, limit: replay.commits) { commits += $0 }
           simulationInput = SimulationInput(
-            commits: commits, contextPrefix: contextFolder,
+            commits: commits, contextPrefix: replay.contextFolder,
             dockerfile: .init(name: input.displayName, path: nil, current: current),
             ignoreFile: ignore.map { .init(name: $0.name, path: nil, current: $0.text) })
         } else {
           simulationInput = try Self.readRepository(
-            context: contextFolder, commits: self.commits,
+            context: replay.contextFolder, commits: replay.commits,
             dockerfile: (input.resolvedPath, input.displayName), current: current, ignore: ignore)
         }
       } catch let error as PlannerHistoryError {
@@ -142,7 +106,8 @@ extension PlannerCommand {
       // A revision such as HEAD~2 names a commit through git; a prefix is matched as it is.
       var commit = explain
       if let explain, historyFile == nil {
-        let repository = GitRepository(at: URL(fileURLWithPath: contextFolder, isDirectory: true))
+        let repository = GitRepository(
+          at: URL(fileURLWithPath: replay.contextFolder, isDirectory: true))
         commit = repository.resolveCommit(explain) ?? explain
       }
       let outcome = Planner.simulate(

@@ -24,31 +24,7 @@ extension PlannerCommand {
       help: "A Dockerfile to improve, as docker build -f (may be repeated).")
     var fileOptions: [String] = []
 
-    @Option(
-      name: .customLong("context"),
-      help: ArgumentHelp("The build context folder.", valueName: "dir"))
-    var contextFolder: String = "."
-
-    @Option(help: "How many first-parent commits to replay.")
-    var commits: Int = 50
-
-    @Option(help: ArgumentHelp("The stage to build (default: the last one).", valueName: "stage"))
-    var target: String?
-
-    @Option(
-      name: .customLong("build-arg"),
-      help: ArgumentHelp("A build argument, as docker build --build-arg.", valueName: "name=value"))
-    var buildArgs: [String] = []
-
-    @Option(
-      name: .customLong("per-build-arg"),
-      help: ArgumentHelp(
-        "A build argument given a new value at every build (a commit id, a build number).",
-        valueName: "name"))
-    var perBuildArgs: [String] = []
-
-    @Option(help: "Which earlier builds a step may come from: all, previous or none.")
-    var cache: SimulationOptions.CacheScope = .all
+    @OptionGroup var replay: ReplayOptions
 
     @Option(help: "Output format: text, json, markdown or diff.")
     var format: Planner.SuggestFormat = .text
@@ -72,27 +48,12 @@ extension PlannerCommand {
     }
 
     func validate() throws {
-      guard commits >= 1 else { throw ValidationError("--commits must be at least 1.") }
       guard minSaving >= 0, minSaving.isFinite else {
         throw ValidationError("--min-saving must be a percentage, 0 or more.")
-      }
-      for argument in buildArgs where !argument.contains("=") {
-        throw ValidationError("--build-arg '\(argument)' must be name=value.")
       }
       if paths.contains("-"), write {
         throw ValidationError("--write cannot replace standard input.")
       }
-    }
-
-    var options: SimulationOptions {
-      var values: [String: String] = [:]
-      for argument in buildArgs {
-        let parts = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-        values[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
-      }
-      var options = SimulationOptions(cache: cache, target: target, buildArgs: values)
-      options.perBuildArgs = Set(perBuildArgs)
-      return options
     }
 
     func run() throws {
@@ -125,13 +86,14 @@ extension PlannerCommand {
     func suggest(_ path: String) throws -> Planner.SuggestOutcome {
       let source = try DockerfileOptions.read(path)
       let displayName = path == "-" ? "<stdin>" : path
-      let ignore = ContextFolder.ignoreFile(dockerfile: path, context: contextFolder)
-      let repository = GitRepository(at: URL(fileURLWithPath: contextFolder, isDirectory: true))
+      let ignore = ContextFolder.ignoreFile(dockerfile: path, context: replay.contextFolder)
+      let repository = GitRepository(
+        at: URL(fileURLWithPath: replay.contextFolder, isDirectory: true))
       var history: SimulationInput?
       var contextFiles: [String]
       if let probe = try? repository.probe() {
         let input = try Simulate.readRepository(
-          context: contextFolder, commits: commits, dockerfile: (path, displayName),
+          context: replay.contextFolder, commits: replay.commits, dockerfile: (path, displayName),
           current: source, ignore: ignore)
         history = input
         let prefix = probe.prefix.isEmpty ? "" : probe.prefix + "/"
@@ -141,11 +103,11 @@ extension PlannerCommand {
         contextFiles = Planner.sentFiles(tracked, ignore: ignore?.text)
       } else {
         contextFiles = Planner.sentFiles(
-          try ContextFolder.walk(contextFolder).paths, ignore: ignore?.text)
+          try ContextFolder.walk(replay.contextFolder).paths, ignore: ignore?.text)
       }
       // Manifests are small; their content tells what an install reads besides them.
       var manifests: [String: [UInt8]] = [:]
-      let root = URL(fileURLWithPath: contextFolder, isDirectory: true)
+      let root = URL(fileURLWithPath: replay.contextFolder, isDirectory: true)
       for file in contextFiles where Planner.SuggestInput.isManifest(file) {
         let url = root.appendingPathComponent(file)
         if let size = try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize, size <= 1_048_576,
@@ -158,7 +120,7 @@ extension PlannerCommand {
         .init(
           source: source, file: displayName, contextFiles: contextFiles, history: history,
           manifestContents: manifests),
-        options: self.options, format: format)
+        options: replay.simulationOptions, format: format)
     }
   }
 }

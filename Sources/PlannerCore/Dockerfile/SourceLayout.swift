@@ -90,3 +90,30 @@ extension SyntaxTree {
   /// The instruction pieces and the trivia between them.
   var layout: SourceLayout { SourceLayout(self) }
 }
+
+extension SyntaxTree {
+  /// The file's line ending, for new lines: CRLF when most of its lines end in CRLF.
+  var lineEnding: [UInt8] {
+    var crlf = 0
+    var lf = 0
+    for index in source.indices where source[index] == 0x0A {
+      if index > 0, source[index - 1] == 0x0D { crlf += 1 } else { lf += 1 }
+    }
+    return crlf > lf ? [0x0D, 0x0A] : [0x0A]
+  }
+
+  /// The blanks before an instruction's keyword on its first line (a BOM left out).
+  func indentation(of placement: SourceLayout.Placement) -> [UInt8] {
+    source[byteRange(ofLine: placement.range.start.line).lowerBound..<placement.text.lowerBound]
+      .filter { $0 == 0x20 || $0 == 0x09 }
+  }
+
+  /// The file with byte ranges replaced; the ranges must not overlap (an empty range inserts).
+  func replacing(_ edits: [(range: Range<Int>, bytes: [UInt8])]) -> [UInt8] {
+    var out = source
+    for edit in edits.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
+      out.replaceSubrange(edit.range, with: edit.bytes)
+    }
+    return out
+  }
+}

@@ -62,7 +62,7 @@ enum ManifestSplit {
           continue
         }
         let command = run.command.arguments.first ?? ""
-        let workdir = workdir(before: position, in: stageItems)
+        let workdir = item.workdir
         let effects = CommandAnalyzer.analyze(command, workdir: workdir)
         for install in effects.installs where !install.readsWholeFolder {
           if let split = split(
@@ -76,16 +76,6 @@ enum ManifestSplit {
     // Several installs may need one big COPY split (a web and an API folder); each once.
     var seen: Set<String> = []
     return splits.filter { seen.insert("\($0.copyLine) \($0.text)").inserted }
-  }
-
-  static func workdir(before position: Int, in items: [StageItem]) -> String {
-    var workdir = "/"
-    for item in items.prefix(position) {
-      if case .workdir(let value) = item.instruction.kind, let path = value.expanded {
-        workdir = ImagePath.resolve(path, against: workdir)
-      }
-    }
-    return workdir
   }
 
   private static func split(
@@ -138,7 +128,7 @@ enum ManifestSplit {
       // Relative to where the big COPY writes when the install runs there; else absolute.
       let rawDestination = copy.destination.expanded ?? copy.destination.raw
       let copyFolder = ImagePath.resolve(
-        rawDestination, against: workdir(before: candidate.position, in: items))
+        rawDestination, against: candidate.workdir)
       var flags = ""
       if let chown = copy.chown { flags += "--chown=\(chown.raw) " }
       if let chmod = copy.chmod { flags += "--chmod=\(chmod) " }
@@ -208,7 +198,7 @@ enum ManifestSplit {
   static func apply(_ splits: [Split], to tree: SyntaxTree) -> [UInt8] {
     let source = tree.source
     let layout = tree.layout
-    let lineEnding: [UInt8] = source.contains(0x0D) ? [0x0D, 0x0A] : [0x0A]
+    let lineEnding = tree.lineEnding
     var insertions: [(offset: Int, bytes: [UInt8])] = []
     for split in splits {
       guard
@@ -216,10 +206,8 @@ enum ManifestSplit {
       else { continue }
       let firstLine = max(1, split.copyLine - placement.comments.count)
       let lineStart = tree.byteRange(ofLine: firstLine).lowerBound
-      let keywordStart = placement.text.lowerBound
       // The big COPY's indentation, for the new line.
-      let indentation = source[tree.byteRange(ofLine: split.copyLine).lowerBound..<keywordStart]
-        .filter { $0 == 0x20 || $0 == 0x09 }
+      let indentation = tree.indentation(of: placement)
       var bytes: [UInt8] = []
       for line in split.text.split(separator: "\n") {
         bytes += indentation + Array(line.utf8) + lineEnding
@@ -242,11 +230,6 @@ enum ManifestSplit {
       guard range.lowerBound >= placement.text.lowerBound else { continue }
       replacements.append((range, Array(absolute.text.utf8)))
     }
-    var edits: [(range: Range<Int>, bytes: [UInt8])] =
-      insertions.map { ($0.offset..<$0.offset, $0.bytes) } + replacements
-    edits.sort { $0.range.lowerBound > $1.range.lowerBound }
-    var out = source
-    for edit in edits { out.replaceSubrange(edit.range, with: edit.bytes) }
-    return out
+    return tree.replacing(insertions.map { ($0.offset..<$0.offset, $0.bytes) } + replacements)
   }
 }

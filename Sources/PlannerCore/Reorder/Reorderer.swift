@@ -77,11 +77,10 @@ struct Reorderer {
   // MARK: - Proposing
 
   func propose(_ source: [UInt8]) -> (Proposal?, [Diagnostic]) {
-    guard case .success(let tree) = DockerfileParser(file: file).parse(source) else {
-      if case .failure(let failure) = DockerfileParser(file: file).parse(source) {
-        return (nil, [failure.diagnostic])
-      }
-      return (nil, [])
+    let tree: SyntaxTree
+    switch DockerfileParser(file: file).parse(source) {
+    case .failure(let failure): return (nil, [failure.diagnostic])
+    case .success(let parsed): tree = parsed
     }
     let (dockerfile, found) = Dockerfile.build(from: tree, file: file, buildArgs: options.buildArgs)
     let errors = found.filter { $0.severity == .error }
@@ -430,7 +429,7 @@ struct Reorderer {
       let result = search.run()
       if !result.isExact {
         notes.append(
-          "stage \(stage.displayName): the search stopped at its budget; the order found costs at most \(Self.format(result.cost - result.lowerBound)) s more than the best"
+          "stage \(stage.displayName): the search stopped at its budget; the order found costs at most \(CostEstimator.format(result.cost - result.lowerBound)) s more than the best"
         )
       }
       if result.order != Array(items.indices) { changed = true }
@@ -442,11 +441,6 @@ struct Reorderer {
     }
     guard changed, order.count == tree.instructions.count else { return (source, notes) }
     return (DockerfileRewrite.render(tree, order: order), notes)
-  }
-
-  static func format(_ seconds: Double) -> String {
-    let tenths = (seconds * 10).rounded() / 10
-    return tenths == tenths.rounded() ? "\(Int(tenths))" : "\(tenths)"
   }
 }
 

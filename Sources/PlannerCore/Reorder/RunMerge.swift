@@ -98,7 +98,7 @@ enum RunMerge {
   static func apply(_ merges: [Merge], to tree: SyntaxTree) -> [UInt8] {
     let source = tree.source
     let placements = tree.layout.placements
-    let lineEnding: [UInt8] = source.contains(0x0D) ? [0x0D, 0x0A] : [0x0A]
+    let lineEnding = tree.lineEnding
     let escape = tree.escapeToken
     var edits: [(range: Range<Int>, bytes: [UInt8])] = []
     for merge in merges {
@@ -115,10 +115,6 @@ enum RunMerge {
       merged += Array(" && ".utf8) + [escape] + lineEnding + Array("    ".utf8) + commandB
       edits.append((a.text.lowerBound..<b.text.upperBound, merged))
     }
-    var out = source
-    for edit in edits.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
-      out.replaceSubrange(edit.range, with: edit.bytes)
-    }
-    return out
+    return tree.replacing(edits)
   }
 }

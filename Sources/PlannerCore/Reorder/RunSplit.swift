@@ -23,7 +23,7 @@ enum RunSplit {
     for stageItems in items {
       var written = PathSet([])
       var copied: [PathPattern] = []
-      for (position, item) in stageItems.enumerated() {
+      for item in stageItems {
         switch item.instruction.kind {
         case .copy, .add:
           copied += item.writes.map(\.pattern)
@@ -37,7 +37,7 @@ enum RunSplit {
           guard parts.count > 1, parts.dropLast().allSatisfy({ $0.separator == "&&" }) else {
             continue
           }
-          let workdir = ManifestSplit.workdir(before: position, in: stageItems)
+          let workdir = item.workdir
           var cut = 0
           for part in parts {
             let effects = CommandAnalyzer.analyze(part.text, workdir: workdir)
@@ -62,17 +62,13 @@ enum RunSplit {
   /// The file with each split RUN replaced by its two RUNs, on consecutive lines with its
   /// indentation.
   static func apply(_ splits: [Split], to tree: SyntaxTree) -> [UInt8] {
-    let source = tree.source
-    let lineEnding: [UInt8] = source.contains(0x0D) ? [0x0D, 0x0A] : [0x0A]
+    let lineEnding = tree.lineEnding
     var edits: [(range: Range<Int>, bytes: [UInt8])] = []
     for split in splits {
       guard
         let placement = tree.layout.placements.first(where: { $0.range.start.line == split.line })
       else { continue }
-      let indentation = source[
-        tree.byteRange(ofLine: split.line).lowerBound..<placement.text.lowerBound
-      ]
-      .filter { $0 == 0x20 || $0 == 0x09 }
+      let indentation = tree.indentation(of: placement)
       // One command a line, as a long chain is usually written.
       let separator =
         Array(" && ".utf8) + [tree.escapeToken] + lineEnding + indentation
@@ -84,10 +80,6 @@ enum RunSplit {
       edits.append(
         (placement.text, run(split.first) + lineEnding + indentation + run(split.second)))
     }
-    var out = source
-    for edit in edits.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
-      out.replaceSubrange(edit.range, with: edit.bytes)
-    }
-    return out
+    return tree.replacing(edits)
   }
 }

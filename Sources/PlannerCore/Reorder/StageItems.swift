@@ -4,6 +4,8 @@ struct StageItem: Sendable {
   /// The instruction's position among the stage's instructions (FROM excluded).
   var position: Int
   var instruction: Instruction
+  /// The working folder the instruction starts in (`/` until a WORKDIR says otherwise).
+  var workdir = "/"
   /// The variables it sets (ENV keys, ARG names).
   var defines: Set<String> = []
   /// The variables its text expands (`$NAME`, `${NAME…}`).
@@ -70,7 +72,7 @@ enum StageItems {
           if case .workdir = last.instruction.kind { folders.insert(workdir) }
         }
       }
-      var item = StageItem(position: position, instruction: instruction)
+      var item = StageItem(position: position, instruction: instruction, workdir: workdir)
       item.uses = variables(in: instruction)
       switch instruction.kind {
       case .env(let pairs):

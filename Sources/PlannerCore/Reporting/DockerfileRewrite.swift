@@ -48,7 +48,7 @@ enum DockerfileRewrite {
       if case .original(let index) = $0 { return slots.indices.contains(index) }
       return true
     }
-    let lineEnding = preferredLineEnding(source)
+    let lineEnding = tree.lineEnding
     let trailing = last.lineEnding.upperBound..<source.count
 
     func append(_ piece: Piece, indentation: Range<Int>, to out: inout [UInt8]) {
@@ -145,16 +145,6 @@ enum DockerfileRewrite {
       }
       return slots
     }
-  }
-
-  /// `\r\n` when most of the file's line endings are CRLF, `\n` otherwise.
-  private static func preferredLineEnding(_ source: [UInt8]) -> [UInt8] {
-    var crlf = 0
-    var lf = 0
-    for index in source.indices where source[index] == 0x0A {
-      if index > 0, source[index - 1] == 0x0D { crlf += 1 } else { lf += 1 }
-    }
-    return crlf > lf ? [0x0D, 0x0A] : [0x0A]
   }
 
   /// An inserted instruction's bytes: trailing line endings dropped, every `\n` or `\r\n` made

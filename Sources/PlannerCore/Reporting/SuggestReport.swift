@@ -65,10 +65,7 @@ struct SuggestReport: Encodable {
     case file, proposed, saving, moves, advice, notes
   }
 
-  private static func seconds(_ value: Double) -> String {
-    let tenths = (value * 10).rounded() / 10
-    return tenths == tenths.rounded() ? "\(Int(tenths)).0 s" : "\(tenths) s"
-  }
+  private static func seconds(_ value: Double) -> String { SimulationReport.seconds(value) }
 
   private var headline: String {
     let window = "over \(saving.commits) \(saving.measured ? "commits" : "assumed commits")"

@@ -202,7 +202,8 @@ extension SimulationReport {
 // MARK: - Text and Markdown
 
 extension SimulationReport {
-  private static func seconds(_ value: Double) -> String {
+  /// Seconds with one decimal, for reports (`25.0 s`).
+  static func seconds(_ value: Double) -> String {
     let tenths = (value * 10).rounded() / 10
     return tenths == tenths.rounded() ? "\(Int(tenths)).0 s" : "\(tenths) s"
   }
