@@ -418,6 +418,20 @@ extension BuildPlan {
       {
         cost = .timings(entry)
       }
+      if kind == .run, !options.costOverrides.isEmpty {
+        // The command as written, here-document bodies included (`RUN <<EOF` … `npm ci`).
+        var written = instruction.original
+        if case .run(let run) = instruction.kind {
+          for heredoc in run.command.heredocs {
+            written += "\n" + String(decoding: heredoc.content, as: UTF8.self)
+          }
+        }
+        if let override = options.costOverrides.filter({ written.contains($0.match) })
+          .max(by: { ($0.match.count, $1.match) < ($1.match.count, $0.match) })
+        {
+          cost = .configured(override)
+        }
+      }
       switch CostEstimator.pragma(in: comments[line] ?? []) {
       case .seconds(let seconds): cost = .pragma(seconds: seconds)
       case .invalid(let message):

@@ -42,6 +42,19 @@ package struct SimulationOptions: Hashable, Sendable {
   /// Build arguments given a new value at every build (a commit id, a build number): every RUN
   /// that sees one re-runs at every commit.
   package var perBuildArgs: Set<String> = []
+  /// Costs a configuration gives to steps by their text (see ``PlannerConfiguration``).
+  package var costOverrides: [CostOverride] = []
+
+  /// Seconds for the steps whose instruction text contains `match`.
+  package struct CostOverride: Hashable, Sendable {
+    package var match: String
+    package var seconds: Double
+
+    package init(match: String, seconds: Double) {
+      self.match = match
+      self.seconds = seconds
+    }
+  }
 
   package init(
     builder: Builder = .buildkit, cache: CacheScope = .all, stageOutput: StageOutput = .changed,

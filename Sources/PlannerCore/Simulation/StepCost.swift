@@ -1,6 +1,6 @@
 /// What one step costs when it runs, and where the figure comes from.
 struct StepCost: Hashable, Sendable {
-  enum Source: String, Hashable, Sendable, Codable { case estimate, timings, pragma }
+  enum Source: String, Hashable, Sendable, Codable { case estimate, timings, pragma, config }
   var seconds: Double
   var source: Source
   /// A short reason, e.g. "package install (npm ci)", "COPY of 12.3 MB", "# planner: cost=45s",
@@ -12,6 +12,13 @@ struct StepCost: Hashable, Sendable {
     StepCost(
       seconds: seconds, source: .pragma,
       basis: "# planner: cost=\(CostEstimator.format(seconds))s")
+  }
+
+  /// The cost a configuration file gives to steps whose text contains `match`.
+  static func configured(_ override: SimulationOptions.CostOverride) -> StepCost {
+    StepCost(
+      seconds: override.seconds, source: .config,
+      basis: ".planner.json cost for '\(override.match)'")
   }
 
   /// The cost a BuildKit log measured for a step (`entry.seconds`, 0 when it has none).
