@@ -8,6 +8,11 @@ Examples/histories/<name>.json lists the later commits, oldest first. Each commi
 "subject" and any of: "write" {path: content}, "append" {path: text}, "delete" [path],
 "chmod" {path: "755" | "644"}. DEST must not exist yet.
 
+An optional "pullRequest" {"base": commit?, "head": commit} makes a pull request to review with
+`planner comment --base pr-base --head pull-request`: branch `pr-base` is main plus the "base"
+commit (when given), and branch `pull-request` adds the "head" commit on top. main stays
+checked out.
+
 Author, committer and dates are fixed, so the same history gives the same commit ids on every
 machine. git runs with argument lists, never through a shell.
 """
@@ -57,8 +62,7 @@ def main():
         git(dest, "add", "--all", env=dated)
         git(dest, "commit", "--quiet", "--allow-empty", "--no-verify", "-m", subject, env=dated)
 
-    commit(f"Start {name}")
-    for entry in history["commits"]:
+    def apply(entry):
         for path, content in entry.get("write", {}).items():
             target = os.path.join(dest, path)
             os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -72,6 +76,18 @@ def main():
         for path, mode in entry.get("chmod", {}).items():
             os.chmod(os.path.join(dest, path), int(mode, 8))
         commit(entry["subject"])
+
+    commit(f"Start {name}")
+    for entry in history["commits"]:
+        apply(entry)
+    pull_request = history.get("pullRequest")
+    if pull_request:
+        git(dest, "checkout", "--quiet", "-b", "pr-base", env=env)
+        if "base" in pull_request:
+            apply(pull_request["base"])
+        git(dest, "checkout", "--quiet", "-b", "pull-request", env=env)
+        apply(pull_request["head"])
+        git(dest, "checkout", "--quiet", "main", env=env)
 
 
 if __name__ == "__main__":

@@ -53,8 +53,7 @@ extension PlannerCommand {
           (paths, links, directories) = try ContextFolder.walk(contextFolder)
         }
       } catch let error as PlannerError {
-        DiagnosticPrinter.print(error)
-        throw ExitCode.failure
+        throw PlannerExit.report(error)
       }
       let ignore = ContextFolder.ignoreFile(dockerfile: input.resolvedPath, context: contextFolder)
       let outcome = Planner.context(
@@ -62,7 +61,7 @@ extension PlannerCommand {
         links: links, directories: directories, ignore: ignore, byStep: byStep, format: format.core)
       ReportPrinter.write(outcome.report)
       DiagnosticPrinter.print(outcome.diagnostics)
-      if outcome.hasErrors { throw ExitCode.failure }
+      try PlannerExit.check(outcome.diagnostics)
     }
 
     /// A newline-separated list of paths; empty lines are skipped.

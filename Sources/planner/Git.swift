@@ -126,7 +126,8 @@ struct GitRepository {
   /// commits before the failure.
   @discardableResult
   func log(
-    commits: Int, paths: [String]? = nil, knownShallow: Bool? = nil, handler: ([Commit]) -> Void
+    commits: Int, paths: [String]? = nil, from start: String? = nil, knownShallow: Bool? = nil,
+    handler: ([Commit]) -> Void
   ) throws(PlannerHistoryError) -> [PlannerHistoryError] {
     let requested = max(1, commits)
     let isShallow: Bool
@@ -153,7 +154,7 @@ struct GitRepository {
       if !kept.isEmpty { handler(kept) }
     }
 
-    let arguments = GitLogParser.logArguments(commits: requested, paths: paths)
+    let arguments = GitLogParser.logArguments(commits: requested, paths: paths, from: start)
     let process = try GitProcess(arguments: arguments, in: directory)
     var parser = GitLogParser(file: "git log")
     let readFailure = process.readOutput { chunk in deliver(parser.feed(chunk)) }

@@ -62,8 +62,7 @@ extension PlannerCommand {
       do {
         dockerfile = try input.read()
       } catch let error as PlannerError {
-        DiagnosticPrinter.print(error)
-        throw ExitCode.failure
+        throw PlannerExit.report(error)
       }
       // Commits go straight into the model: memory grows with the paths, not the window.
       var model = ChangeModel(halfLife: halfLife)
@@ -106,11 +105,9 @@ extension PlannerCommand {
           }
         }
       } catch let error as PlannerHistoryError {
-        DiagnosticPrinter.print(error)
-        throw ExitCode.failure
+        throw PlannerExit.report(error)
       } catch let error as PlannerError {
-        DiagnosticPrinter.print(error)
-        throw ExitCode.failure
+        throw PlannerExit.report(error)
       }
       let links =
         historyFile == nil ? Self.links(linkPaths, prefix: prefix, context: contextFolder) : [:]
@@ -119,7 +116,7 @@ extension PlannerCommand {
         ignoreHistory: ignoreHistory, links: links, limit: limit, format: format.core)
       ReportPrinter.write(outcome.report)
       DiagnosticPrinter.print(outcome.diagnostics)
-      if outcome.hasErrors { throw ExitCode.failure }
+      try PlannerExit.check(outcome.diagnostics)
     }
 
     /// The symbolic links among `paths` (repository-relative) that are still links in the context
@@ -204,7 +201,7 @@ extension PlannerCommand {
       let (last, diagnostics) = parser.finish()
       deliver(last)
       DiagnosticPrinter.print(diagnostics)
-      if diagnostics.hasErrors { throw ExitCode.failure }
+      try PlannerExit.check(diagnostics)
     }
   }
 }

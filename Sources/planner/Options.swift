@@ -37,12 +37,12 @@ struct DockerfileOptions: ParsableArguments {
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
       isDirectory.boolValue
     {
-      throw PlannerError.unreadableFile(path, reason: "is a directory")
+      throw PlannerError.missingDockerfile(path, reason: "is a directory")
     }
     do {
       return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     } catch {
-      throw PlannerError.unreadableFile(path, reason: Self.reason(for: error))
+      throw PlannerError.missingDockerfile(path, reason: Self.reason(for: error))
     }
   }
 
@@ -61,16 +61,17 @@ struct DockerfileOptions: ParsableArguments {
   }
 }
 
-/// What a replay of the history needs, shared by `simulate` and `suggest`: the context, the
-/// window, and the build's target and arguments.
+/// What a replay of the history needs, shared by `simulate`, `suggest` and `comment`: the
+/// context, the window, the build's target and arguments, and the configuration file whose
+/// settings apply where no flag is given.
 struct ReplayOptions: ParsableArguments {
   @Option(
     name: .customLong("context"),
     help: ArgumentHelp("The build context folder.", valueName: "dir"))
   var contextFolder: String = "."
 
-  @Option(help: "How many first-parent commits to replay.")
-  var commits: Int = 50
+  @Option(help: "How many first-parent commits to replay (default 50).")
+  var commits: Int?
 
   @Option(help: ArgumentHelp("The stage to build (default: the last one).", valueName: "stage"))
   var target: String?
@@ -91,24 +92,99 @@ struct ReplayOptions: ParsableArguments {
     help:
       "Which earlier builds a step may come from: all (a long-lived builder), previous (the last commit's build, like CI with a registry cache) or none."
   )
-  var cache: SimulationOptions.CacheScope = .all
+  var cache: SimulationOptions.CacheScope?
+
+  @Option(
+    help: ArgumentHelp(
+      "The configuration file (default: the nearest .planner.json from the Dockerfile's folder up to the repository's top).",
+      valueName: "file"))
+  var config: String?
+
+  @Flag(name: .customLong("no-config"), help: "Read no configuration file.")
+  var noConfig = false
 
   func validate() throws {
-    guard commits >= 1 else { throw ValidationError("--commits must be at least 1.") }
+    if let commits, commits < 1 { throw ValidationError("--commits must be at least 1.") }
     for argument in buildArgs where !argument.contains("=") {
       throw ValidationError("--build-arg '\(argument)' must be name=value.")
     }
+    if config != nil, noConfig {
+      throw ValidationError("Give either --config or --no-config, not both.")
+    }
   }
 
-  /// The options these arguments give; the caller adds what only it has.
-  var simulationOptions: SimulationOptions {
-    var values: [String: String] = [:]
+  /// The configuration that applies to a Dockerfile: the one named with --config, else the
+  /// nearest `.planner.json`; none with --no-config. A broken file stops the run (exit 2).
+  func configuration(for dockerfile: String) throws -> PlannerConfiguration {
+    if noConfig { return PlannerConfiguration() }
+    let path =
+      config
+      ?? ConfigurationFile.find(
+        from: dockerfile == "-" ? contextFolder : (dockerfile as NSString).deletingLastPathComponent
+      )
+    guard let path else { return PlannerConfiguration() }
+    return try ConfigurationFile.load(path)
+  }
+
+  /// The window's length: the flag, else the configuration, else 50.
+  func commitCount(_ configuration: PlannerConfiguration) -> Int {
+    commits ?? configuration.commits ?? 50
+  }
+
+  /// The options these arguments and the configuration give (flags win); the caller adds what
+  /// only it has.
+  func simulationOptions(_ configuration: PlannerConfiguration = PlannerConfiguration())
+    -> SimulationOptions
+  {
+    var values = configuration.buildArgs
     for argument in buildArgs {
       let parts = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
       values[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
     }
-    var options = SimulationOptions(cache: cache, target: target, buildArgs: values)
-    options.perBuildArgs = Set(perBuildArgs)
+    var options = SimulationOptions(
+      cache: cache ?? configuration.cache ?? .all, target: target ?? configuration.target,
+      buildArgs: values)
+    options.builder = configuration.builder ?? .buildkit
+    options.perBuildArgs = Set(perBuildArgs + configuration.perBuildArgs)
+    options.costOverrides = configuration.costs
     return options
+  }
+}
+
+/// Finds and reads `.planner.json`.
+enum ConfigurationFile {
+  static let name = ".planner.json"
+
+  /// The nearest configuration file from `folder` upward, stopping at the folder that holds
+  /// `.git` (the repository's top) or at the root.
+  static func find(from folder: String) -> String? {
+    let manager = FileManager.default
+    var url = URL(fileURLWithPath: folder.isEmpty ? "." : folder, isDirectory: true)
+      .standardizedFileURL
+    for _ in 0..<256 {
+      let candidate = url.appendingPathComponent(name)
+      if manager.fileExists(atPath: candidate.path) { return candidate.path }
+      if manager.fileExists(atPath: url.appendingPathComponent(".git").path) { return nil }
+      let parent = url.deletingLastPathComponent()
+      if parent.path == url.path { return nil }
+      url = parent
+    }
+    return nil
+  }
+
+  static func load(_ path: String) throws -> PlannerConfiguration {
+    let bytes = try ReadFile.bytes(path)
+    let (configuration, diagnostics) = PlannerConfiguration.parse(bytes, file: displayPath(path))
+    DiagnosticPrinter.print(diagnostics)
+    if diagnostics.hasErrors { throw PlannerExit.usage }
+    return configuration
+  }
+
+  /// A found path made relative to the working folder when it is below it.
+  static func displayPath(_ path: String) -> String {
+    let here = FileManager.default.currentDirectoryPath
+    let standardized = URL(fileURLWithPath: path).standardizedFileURL.path
+    return standardized.hasPrefix(here + "/")
+      ? String(standardized.dropFirst(here.count + 1)) : path
   }
 }

@@ -32,15 +32,14 @@ extension PlannerCommand {
       do {
         source = try input.read()
       } catch let error as PlannerError {
-        DiagnosticPrinter.print(error)
-        throw ExitCode.failure
+        throw PlannerExit.report(error)
       }
       let coreFormat: Planner.ParseFormat =
         check ? .check : format == .json ? .json : .buildkitDump
       let outcome = Planner.parse(source, file: input.displayName, format: coreFormat)
       ReportPrinter.write(outcome.report)
       DiagnosticPrinter.print(outcome.diagnostics)
-      if outcome.hasErrors { throw ExitCode.failure }
+      try PlannerExit.check(outcome.diagnostics)
     }
   }
 }

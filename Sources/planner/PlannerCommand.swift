@@ -6,6 +6,8 @@ struct PlannerCommand: ParsableCommand {
     commandName: "planner",
     abstract: "Plan Dockerfiles around the layer cache, measured on the repository's own history.",
     version: "0.1.0",
-    subcommands: [Parse.self, Context.self, History.self, Simulate.self, Suggest.self]
+    subcommands: [
+      Parse.self, Context.self, History.self, Simulate.self, Suggest.self, Comment.self, Rules.self,
+    ]
   )
 }

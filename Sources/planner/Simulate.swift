@@ -24,8 +24,8 @@ extension PlannerCommand {
 
     @OptionGroup var replay: ReplayOptions
 
-    @Option(help: "The builder whose cache rules apply: buildkit or legacy.")
-    var builder: SimulationOptions.Builder = .buildkit
+    @Option(help: "The builder whose cache rules apply: buildkit (default) or legacy.")
+    var builder: SimulationOptions.Builder?
 
     @Option(
       name: .customLong("assume-stage-output"),
@@ -66,9 +66,9 @@ extension PlannerCommand {
       }
     }
 
-    var options: SimulationOptions {
-      var options = replay.simulationOptions
-      options.builder = builder
+    func options(_ configuration: PlannerConfiguration) -> SimulationOptions {
+      var options = replay.simulationOptions(configuration)
+      if let builder { options.builder = builder }
       options.stageOutput = stageOutput
       options.coldStart = coldStart
       return options
@@ -77,6 +77,8 @@ extension PlannerCommand {
     func run() throws {
       let simulationInput: SimulationInput
       var timingsLog: [UInt8]?
+      let configuration = try replay.configuration(for: input.resolvedPath)
+      let commitCount = replay.commitCount(configuration)
       do {
         let current = try input.read()
         if let timings {
@@ -86,22 +88,20 @@ extension PlannerCommand {
           dockerfile: input.resolvedPath, context: replay.contextFolder)
         if let historyFile {
           var commits: [Commit] = []
-          try History.readRecorded(historyFile, limit: replay.commits) { commits += $0 }
+          try History.readRecorded(historyFile, limit: commitCount) { commits += $0 }
           simulationInput = SimulationInput(
             commits: commits, contextPrefix: replay.contextFolder,
             dockerfile: .init(name: input.displayName, path: nil, current: current),
             ignoreFile: ignore.map { .init(name: $0.name, path: nil, current: $0.text) })
         } else {
           simulationInput = try Self.readRepository(
-            context: replay.contextFolder, commits: replay.commits,
+            context: replay.contextFolder, commits: commitCount,
             dockerfile: (input.resolvedPath, input.displayName), current: current, ignore: ignore)
         }
       } catch let error as PlannerHistoryError {
-        DiagnosticPrinter.print(error)
-        throw ExitCode.failure
+        throw PlannerExit.report(error)
       } catch let error as PlannerError {
-        DiagnosticPrinter.print(error)
-        throw ExitCode.failure
+        throw PlannerExit.report(error)
       }
       // A revision such as HEAD~2 names a commit through git; a prefix is matched as it is.
       var commit = explain
@@ -111,11 +111,11 @@ extension PlannerCommand {
         commit = repository.resolveCommit(explain) ?? explain
       }
       let outcome = Planner.simulate(
-        simulationInput, options: options, timingsLog: timingsLog, format: format,
+        simulationInput, options: options(configuration), timingsLog: timingsLog, format: format,
         explain: commit)
       ReportPrinter.write(outcome.report)
       DiagnosticPrinter.print(outcome.diagnostics)
-      if outcome.hasErrors { throw ExitCode.failure }
+      try PlannerExit.check(outcome.diagnostics)
     }
 
     /// The window from git: one `git log`, one `git cat-file --batch` for the Dockerfile's and
@@ -123,12 +123,14 @@ extension PlannerCommand {
     /// `git ls-tree` for the files no commit touched.
     static func readRepository(
       context: String, commits count: Int, dockerfile: (path: String, name: String),
-      current: [UInt8], ignore: (name: String, text: [UInt8])?
+      current: [UInt8], ignore: (name: String, text: [UInt8])?, from start: String? = nil
     ) throws -> SimulationInput {
       let repository = GitRepository(at: URL(fileURLWithPath: context, isDirectory: true))
       let probe = try repository.probe()
       var commits: [Commit] = []
-      let warnings = try repository.log(commits: count, knownShallow: probe.isShallow) {
+      let warnings = try repository.log(
+        commits: count, from: start, knownShallow: probe.isShallow
+      ) {
         commits += $0
       }
       for warning in warnings { DiagnosticPrinter.print(warning) }

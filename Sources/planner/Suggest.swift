@@ -26,7 +26,10 @@ extension PlannerCommand {
 
     @OptionGroup var replay: ReplayOptions
 
-    @Option(help: "Output format: text, json, markdown or diff.")
+    @Option(
+      help:
+        "Output format: text, json, markdown, diff, or for CI tools sarif, rdjson, gitlab, github (workflow annotations) or checkstyle."
+    )
     var format: Planner.SuggestFormat = .text
 
     @Flag(help: "Replace each file with its proposal (atomically, keeping every untouched byte).")
@@ -38,9 +41,16 @@ extension PlannerCommand {
     @Option(
       name: .customLong("min-saving"),
       help: ArgumentHelp(
-        "The saving, in percent of the replayed rebuild seconds, above which --strict fails.",
+        "The saving, in percent of the replayed rebuild seconds, above which --strict fails (default 5).",
         valueName: "percent"))
-    var minSaving: Double = 5
+    var minSaving: Double?
+
+    @Option(
+      name: .customLong("fail-level"),
+      help: ArgumentHelp(
+        "Exit with status 1 when a finding is at this level or above: error, warning, note or none (default).",
+        valueName: "level"))
+    var failLevel: PlannerConfiguration.FailLevel?
 
     var paths: [String] {
       let all = files + fileOptions
@@ -48,7 +58,7 @@ extension PlannerCommand {
     }
 
     func validate() throws {
-      guard minSaving >= 0, minSaving.isFinite else {
+      if let minSaving, !(minSaving >= 0 && minSaving.isFinite) {
         throw ValidationError("--min-saving must be a percentage, 0 or more.")
       }
       if paths.contains("-"), write {
@@ -57,33 +67,50 @@ extension PlannerCommand {
     }
 
     func run() throws {
-      var failed = false
+      var status: Int32 = 0
       var overThreshold = false
+      var findingsReachLevel = false
+      var allFindings: [Finding] = []
+      let ciFormat = format.findingFormat
       for (index, path) in paths.enumerated() {
-        if index > 0, format != .json { ReportPrinter.write(Array("\n".utf8)) }
+        if index > 0, format != .json, ciFormat == nil { ReportPrinter.write(Array("\n".utf8)) }
         do {
-          let outcome = try suggest(path)
+          let configuration = try replay.configuration(for: path)
+          let outcome = try suggest(path, configuration: configuration)
           ReportPrinter.write(outcome.report)
           DiagnosticPrinter.print(outcome.diagnostics)
-          if outcome.hasErrors { failed = true }
-          if outcome.savingPercent > minSaving { overThreshold = true }
+          if outcome.hasErrors { status = max(status, PlannerExit.syntaxError.rawValue) }
+          allFindings += outcome.findings
+          let threshold = minSaving ?? configuration.minSaving ?? 5
+          if outcome.savingPercent > threshold { overThreshold = true }
+          let level = failLevel ?? configuration.failLevel ?? PlannerConfiguration.FailLevel.none
+          if outcome.findings.contains(where: { level.isReached(by: $0.level) }) {
+            findingsReachLevel = true
+          }
           if write, !outcome.hasErrors, outcome.proposed != (try? ReadFile.bytes(path)) {
             try AtomicFile.write(outcome.proposed, to: path)
           }
         } catch let error as PlannerError {
-          DiagnosticPrinter.print(error)
-          failed = true
+          status = max(status, PlannerExit.report(error).rawValue)
         } catch let error as PlannerHistoryError {
-          DiagnosticPrinter.print(error)
-          failed = true
+          status = max(status, PlannerExit.report(error).rawValue)
         }
       }
-      if failed { throw ExitCode.failure }
-      if strict, overThreshold { throw ExitCode.failure }
+      if let ciFormat {
+        let names = paths.map { $0 == "-" ? "<stdin>" : $0 }
+        ReportPrinter.write(
+          FindingRenderer.render(
+            allFindings, files: names, format: ciFormat,
+            toolVersion: PlannerCommand.configuration.version))
+      }
+      if status != 0 { throw ExitCode(status) }
+      if (strict && overThreshold) || findingsReachLevel { throw PlannerExit.findings }
     }
 
     /// One file: its history when it is in a git repository, else the context folder's files.
-    func suggest(_ path: String) throws -> Planner.SuggestOutcome {
+    func suggest(_ path: String, configuration: PlannerConfiguration) throws
+      -> Planner.SuggestOutcome
+    {
       let source = try DockerfileOptions.read(path)
       let displayName = path == "-" ? "<stdin>" : path
       let ignore = ContextFolder.ignoreFile(dockerfile: path, context: replay.contextFolder)
@@ -93,8 +120,8 @@ extension PlannerCommand {
       var contextFiles: [String]
       if let probe = try? repository.probe() {
         let input = try Simulate.readRepository(
-          context: replay.contextFolder, commits: replay.commits, dockerfile: (path, displayName),
-          current: source, ignore: ignore)
+          context: replay.contextFolder, commits: replay.commitCount(configuration),
+          dockerfile: (path, displayName), current: source, ignore: ignore)
         history = input
         let prefix = probe.prefix.isEmpty ? "" : probe.prefix + "/"
         let tracked = (input.sizes ?? [:]).keys.sorted().compactMap { file in
@@ -105,22 +132,83 @@ extension PlannerCommand {
         contextFiles = Planner.sentFiles(
           try ContextFolder.walk(replay.contextFolder).paths, ignore: ignore?.text)
       }
-      // Manifests are small; their content tells what an install reads besides them.
-      var manifests: [String: [UInt8]] = [:]
       let root = URL(fileURLWithPath: replay.contextFolder, isDirectory: true)
-      for file in contextFiles where Planner.SuggestInput.isManifest(file) {
-        let url = root.appendingPathComponent(file)
-        if let size = try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize, size <= 1_048_576,
-          let data = try? Data(contentsOf: url)
-        {
-          manifests[file] = Array(data)
-        }
-      }
       return Planner.suggest(
         .init(
           source: source, file: displayName, contextFiles: contextFiles, history: history,
-          manifestContents: manifests),
-        options: replay.simulationOptions, format: format)
+          manifestContents: ContextFolder.manifests(contextFiles, in: root),
+          hygiene: ContextFolder.hygieneInput(
+            file: displayName, contextFiles: contextFiles, root: root,
+            contextName: replay.contextFolder, ignore: ignore),
+          disabledRules: configuration.disable),
+        options: replay.simulationOptions(configuration), format: format)
     }
+  }
+}
+
+extension PlannerConfiguration.FailLevel: ExpressibleByArgument {}
+
+extension ContextFolder {
+  /// The content of the dependency manifests among a context's files (small files only): what an
+  /// install reads besides them.
+  static func manifests(_ files: [String], in root: URL) -> [String: [UInt8]] {
+    var manifests: [String: [UInt8]] = [:]
+    for file in files where Planner.SuggestInput.isManifest(file) {
+      let url = root.appendingPathComponent(file)
+      if let size = try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize, size <= 1_048_576,
+        let data = try? Data(contentsOf: url)
+      {
+        manifests[file] = Array(data)
+      }
+    }
+    return manifests
+  }
+
+  /// Folders that should never reach a build context: version control and editor settings.
+  static let hygieneFolders = [".git", ".svn", ".hg", ".idea", ".vscode"]
+
+  /// What the image-hygiene rules need from the context folder: whether VCS and editor folders
+  /// would be sent (git does not list them, so they are looked for on disk), whether there is an
+  /// ignore file, and the scripts that might flatten images.
+  static func hygieneInput(
+    file: String, contextFiles: [String], root: URL, contextName: String,
+    ignore: (name: String, text: [UInt8])?
+  ) -> HygieneInput {
+    let manager = FileManager.default
+    var probes: [String] = []
+    for folder in hygieneFolders
+    where manager.fileExists(atPath: root.appendingPathComponent(folder).path) {
+      // A folder is sent when a file inside it would be; one entry stands for all.
+      probes.append(
+        folder + "/"
+          + ((try? manager.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path))?
+            .min() ?? "HEAD"))
+    }
+    let sent = Planner.sentFiles(probes, ignore: ignore?.text)
+    // Shell scripts, Makefiles and CI files near the top of the context (small ones).
+    var scripts: [String: [UInt8]] = [:]
+    let prefix = contextName == "." || contextName.isEmpty ? "" : contextName + "/"
+    for path in contextFiles where scripts.count < 64 && isScript(path) {
+      let url = root.appendingPathComponent(path)
+      if let size = try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize, size <= 262_144,
+        let data = try? Data(contentsOf: url)
+      {
+        scripts[prefix + path] = Array(data)
+      }
+    }
+    return HygieneInput(
+      file: file, contextFiles: contextFiles + sent, allContextPaths: contextFiles + probes,
+      hasIgnoreFile: ignore != nil, scripts: scripts)
+  }
+
+  /// Whether a context path looks like a script that could run `docker export`.
+  static func isScript(_ path: String) -> Bool {
+    let name = path.split(separator: "/").last.map(String.init) ?? path
+    guard path.split(separator: "/").count <= 3 else { return false }
+    return name.hasSuffix(".sh") || name == "Makefile" || name.hasSuffix(".mk")
+      || name == "Jenkinsfile" || name.hasSuffix(".bash")
+      || (path.hasPrefix(".github/workflows/")
+        && (name.hasSuffix(".yml") || name.hasSuffix(".yaml")))
+      || name == ".gitlab-ci.yml"
   }
 }

@@ -4,7 +4,10 @@ import Testing
 @testable import PlannerCore
 
 /// The Examples are end-to-end tests: each one's checked-in outputs must be what planner prints
-/// today. After an intended change, run `make examples` and review the diff.
+/// today. After an intended change, run `make examples` and review the diff. The outputs of
+/// the replayed histories (simulate, suggest in every format, comment) are checked by
+/// `make check-examples` (Scripts/examples.sh), which CI runs; here, the parse and context
+/// outputs, in process.
 @Suite("Examples")
 struct ExamplesTests {
   static let root = SharedCorpus.repositoryRoot.appendingPathComponent("Examples")
@@ -60,62 +63,5 @@ struct ExamplesTests {
     #expect(
       context.report == expectedContext,
       "Examples/expected/\(name)/context.txt is stale: run make examples")
-  }
-
-  static let executable = SharedCorpus.repositoryRoot.appendingPathComponent(".build/debug/planner")
-
-  static var namesWithHistory: [String] {
-    names.filter {
-      FileManager.default.fileExists(
-        atPath: root.appendingPathComponent("histories/\($0).json").path)
-    }
-  }
-
-  /// The recorded history replayed into a git repository, then `planner simulate` run there by
-  /// the built executable (`make test` builds it first), must print the checked-in outputs.
-  @Test(
-    "simulate and suggest on the replayed history print the checked-in outputs",
-    .enabled(
-      if: FileManager.default.isExecutableFile(atPath: executable.path),
-      "needs .build/debug/planner: run 'swift build' first (make test does)"),
-    arguments: namesWithHistory)
-  func simulateOutputsAreUpToDate(name: String) throws {
-    let repository = FileManager.default.temporaryDirectory
-      .appendingPathComponent("planner-example-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: repository) }
-    _ = try Self.run(
-      URL(fileURLWithPath: "/usr/bin/env"),
-      [
-        "python3",
-        SharedCorpus.repositoryRoot.appendingPathComponent("Scripts/replay-history.py").path,
-        Self.root.appendingPathComponent(name).path, repository.path,
-      ], in: SharedCorpus.repositoryRoot)
-    let expected = Self.root.appendingPathComponent("expected").appendingPathComponent(name)
-    for (command, format, file) in [
-      ("simulate", "text", "simulate.txt"), ("simulate", "json", "simulate.json"),
-      ("suggest", "text", "suggest.txt"), ("suggest", "json", "suggest.json"),
-    ] {
-      let output = try Self.run(
-        Self.executable, [command, "--commits", "50", "--format", format], in: repository)
-      let recorded = try Data(contentsOf: expected.appendingPathComponent(file))
-      #expect(output == recorded, "Examples/expected/\(name)/\(file) is stale: run make examples")
-    }
-  }
-
-  /// Runs a program with an argument array; returns its standard output (standard error is
-  /// dropped: warnings are not part of the checked-in outputs).
-  static func run(_ executable: URL, _ arguments: [String], in folder: URL) throws -> Data {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = folder
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "\(executable.lastPathComponent) \(arguments) failed")
-    return data
   }
 }

@@ -162,6 +162,32 @@ struct HygieneTests {
     #expect(Self.findings(source.text, hasIgnoreFile: true).isEmpty)
   }
 
+  @Test func aVendorInstallerDoesNotHideCompilersLeftBehind() {
+    // The article's monitoring agent is installed by its own script; an installer adds
+    // software, so git (never removed) is still reported.
+    Self.expect(
+      "PL305",
+      in: """
+        FROM php:8.3-fpm-alpine
+        1️⃣RUN apk add --no-cache --virtual .build-deps $PHPIZE_DEPS icu-dev \
+            && apk add --no-cache icu-libs git
+        RUN curl -fsSL -o /tmp/agent.tar.gz https://example.com/agent.tar.gz \
+            && tar -xzf /tmp/agent.tar.gz -C /tmp \
+            && /tmp/agent/newrelic-install install
+        RUN apk del .build-deps
+        CMD ["php-fpm"]
+        """, at: ["1️⃣"])
+    // A script that may remove packages still keeps planner quiet.
+    Self.expect(
+      "PL305",
+      in: """
+        FROM php:8.3-fpm-alpine
+        RUN apk add --no-cache git
+        RUN /usr/local/bin/cleanup.sh
+        CMD ["php-fpm"]
+        """, at: [])
+  }
+
   @Test func aptPackagesPurgedInALaterRunAreReported() throws {
     let found = Self.expect(
       "PL302",

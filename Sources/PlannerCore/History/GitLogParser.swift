@@ -43,12 +43,17 @@ package struct GitLogParser {
   /// With `paths`, git counts only the commits that touch them towards `commits`, and lists only
   /// their changes to those paths: a window of "the last N commits touching these paths", not of
   /// the last N commits.
-  package static func logArguments(commits: Int, paths: [String]? = nil) -> [String] {
+  package static func logArguments(commits: Int, paths: [String]? = nil, from start: String? = nil)
+    -> [String]
+  {
     var arguments = [
       "log", "--first-parent", "--diff-merges=first-parent", "--no-renames", "--no-follow",
       "--root", "--raw", "--no-abbrev", "-z", "--no-color", "--no-show-signature",
-      "--encoding=UTF-8", "--format=\(format)", "--max-count=\(max(0, commits))", "--",
+      "--encoding=UTF-8", "--format=\(format)", "--max-count=\(max(0, commits))",
     ]
+    // A resolved commit id (never an option: callers resolve revisions first).
+    if let start { arguments.append(start) }
+    arguments.append("--")
     arguments += (paths ?? []).map { ":(literal)\($0)" }
     return arguments
   }

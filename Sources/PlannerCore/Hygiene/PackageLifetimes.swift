@@ -59,8 +59,10 @@ struct PackageLifetimes {
       for command in script.commands {
         guard let package = PackageCommand(command) else {
           // A script of its own may remove packages; a setup script piped from a download
-          // installs.
-          if command.runsLocalScript, !command.readsScriptFromInput { markAll(nil) }
+          // installs, and so does a vendor's installer (`newrelic-install install`).
+          if command.runsLocalScript, !command.readsScriptFromInput, !command.isInstaller {
+            markAll(nil)
+          }
           continue
         }
         let manager = package.manager

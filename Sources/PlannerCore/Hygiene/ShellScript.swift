@@ -69,6 +69,14 @@ struct ShellScript: Hashable, Sendable {
       ShellScript.shells.contains(name) && operands.allSatisfy { $0.text == "-" }
     }
 
+    /// It runs a vendor's installer, named for installing (`newrelic-install install`,
+    /// `install.sh`), which adds software rather than removing the system's packages.
+    var isInstaller: Bool {
+      let lowered = name.lowercased()
+      return lowered.contains("install") && !lowered.contains("uninstall")
+        && !operands.contains { ["uninstall", "remove", "purge"].contains($0.text.lowercased()) }
+    }
+
     /// It runs a script planner cannot see: a shell reading a file or its input, a `.sh` file,
     /// or a program given by its path that is not a common tool.
     var runsLocalScript: Bool {

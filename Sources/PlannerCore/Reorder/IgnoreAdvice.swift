@@ -37,6 +37,7 @@ enum IgnoreAdvice {
       var variant = Reorderer(
         history: history, options: reorderer.options, file: reorderer.file, contextFiles: files)
       variant.manifestContents = reorderer.manifestContents
+      variant.disabled = reorderer.disabled
       return variant
     }
     let baseline = withIgnore(current, files: reorderer.contextFiles)

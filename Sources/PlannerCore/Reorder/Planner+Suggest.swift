@@ -1,6 +1,10 @@
 extension Planner {
   package enum SuggestFormat: String, CaseIterable, Sendable {
     case text, json, markdown, diff
+    case sarif, rdjson, gitlab, github, checkstyle
+
+    /// The CI formats render every file's findings as one document, made by the caller.
+    package var findingFormat: FindingFormat? { FindingFormat(rawValue: rawValue) }
   }
 
   /// One Dockerfile to improve, and what planner knows about its repository.
@@ -15,16 +19,24 @@ extension Planner {
     /// The content of dependency manifests in the context (context-relative paths), so that a
     /// split copies what they name and stays away from installs that run scripts.
     package var manifestContents: [String: [UInt8]]
+    /// What the image-hygiene rules know of the context (the VCS folders it sends, whether it
+    /// has an ignore file, scripts that flatten images).
+    package var hygiene: HygieneInput?
+    /// Rules turned off by configuration: no finding and no move of theirs.
+    package var disabledRules: Set<String>
 
     package init(
       source: [UInt8], file: String, contextFiles: [String], history: SimulationInput?,
-      manifestContents: [String: [UInt8]] = [:]
+      manifestContents: [String: [UInt8]] = [:], hygiene: HygieneInput? = nil,
+      disabledRules: Set<String> = []
     ) {
       self.source = source
       self.file = file
       self.contextFiles = contextFiles
       self.history = history
       self.manifestContents = manifestContents
+      self.hygiene = hygiene
+      self.disabledRules = disabledRules
     }
 
     /// Whether a context file is one whose content `manifestContents` should hold.
@@ -42,6 +54,9 @@ extension Planner {
     package var proposed: [UInt8]
     /// The share of the replayed rebuild seconds the proposal saves, in percent.
     package var savingPercent: Double
+    /// Every finding (moves, advice, hygiene) after pragmas and configuration, for the CI
+    /// formats and `--fail-level`.
+    package var findings: [Finding]
 
     package var hasErrors: Bool { diagnostics.hasErrors }
   }
@@ -97,25 +112,43 @@ extension Planner {
     var reorderer = Reorderer(
       history: history, options: options, file: input.file, contextFiles: input.contextFiles)
     reorderer.manifestContents = input.manifestContents
-    let (found, diagnostics) = reorderer.propose(input.source)
+    reorderer.disabled = input.disabledRules
+    var (found, diagnostics) = reorderer.propose(input.source)
     guard let proposal = found else {
       return SuggestOutcome(
-        report: [], diagnostics: diagnostics, proposed: input.source, savingPercent: 0)
+        report: [], diagnostics: diagnostics, proposed: input.source, savingPercent: 0,
+        findings: [])
     }
+    let pragmas = Pragmas.read(input.source, file: input.file)
+    diagnostics += pragmas.diagnostics
+    var hygieneInput = input.hygiene ?? HygieneInput(file: input.file)
+    hygieneInput.file = input.file
+    let hygiene = Hygiene.check(source: input.source, input: hygieneInput).filter {
+      pragmas.keeps($0, disabled: input.disabledRules)
+    }
+    // Advice is reported at the first step that reads the context: a pragma there silences it.
+    let adviceLine = InstructionLines(source: input.source, file: input.file).firstContextRead
+      .start.line
+    let advice =
+      input.disabledRules.contains("PL201") || pragmas.ignores("PL201", atLine: adviceLine)
+      ? []
+      : IgnoreAdvice.find(reorderer: reorderer, source: input.source, ignore: history.ignoreFile)
     let report = SuggestReport(
       file: input.file, source: input.source, proposal: proposal,
-      commits: history.commits.count, measured: measured,
-      advice: IgnoreAdvice.find(
-        reorderer: reorderer, source: input.source, ignore: history.ignoreFile))
+      commits: history.commits.count, measured: measured, advice: advice, hygiene: hygiene)
+    let findings = report.findings(
+      source: input.source, proposed: proposal.proposed, ignoreFile: history.ignoreFile
+    ).filter { pragmas.keeps($0, disabled: input.disabledRules) }
     let bytes: [UInt8] =
       switch format {
       case .text: Array(report.text().utf8)
       case .markdown: Array(report.markdown().utf8)
       case .diff: Array(report.diff.utf8)
       case .json: JSONOutput.encode(report)
+      case .sarif, .rdjson, .gitlab, .github, .checkstyle: []
       }
     return SuggestOutcome(
       report: bytes, diagnostics: diagnostics, proposed: proposal.proposed,
-      savingPercent: report.saving.percent)
+      savingPercent: report.saving.percent, findings: findings)
   }
 }

@@ -13,6 +13,8 @@ struct Reorderer {
   let contextFiles: [String]
   /// The content of the dependency manifests among them, where known.
   var manifestContents: [String: [UInt8]] = [:]
+  /// Rules turned off (by configuration): their moves are not proposed.
+  var disabled: Set<String> = []
 
   /// The cost of one file replayed over the window.
   struct Replay: Hashable, Sendable {
@@ -89,8 +91,8 @@ struct Reorderer {
     var notes: [String] = []
 
     let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
-    let splits = ManifestSplit.find(in: dockerfile, items: items, contents: manifestContents)
-    let runSplits = RunSplit.find(in: dockerfile, items: items)
+    let splits = manifestSplits(tree, dockerfile, items)
+    let runSplits = self.runSplits(tree, dockerfile, items)
     var best = source
     var bestReplay = original
     var bestNotes: [String] = []
@@ -169,13 +171,12 @@ struct Reorderer {
     if runs {
       guard let (tree, dockerfile) = model(text) else { return nil }
       let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
-      text = RunSplit.apply(RunSplit.find(in: dockerfile, items: items), to: tree)
+      text = RunSplit.apply(runSplits(tree, dockerfile, items), to: tree)
     }
     if manifests {
       guard let (tree, dockerfile) = model(text) else { return nil }
       let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
-      text = ManifestSplit.apply(
-        ManifestSplit.find(in: dockerfile, items: items, contents: manifestContents), to: tree)
+      text = ManifestSplit.apply(manifestSplits(tree, dockerfile, items), to: tree)
     }
     return text
   }
@@ -222,7 +223,7 @@ struct Reorderer {
     }
     if runs, let (tree, dockerfile) = model(current) {
       let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
-      let splits = RunSplit.find(in: dockerfile, items: items)
+      let splits = runSplits(tree, dockerfile, items)
       let (next, _) = reorder(RunSplit.apply(splits, to: tree))
       step(
         to: next, id: "PL105", lines: splits.map(\.line),
@@ -235,10 +236,7 @@ struct Reorderer {
     while remaining > 0, let (tree, dockerfile) = model(current) {
       remaining -= 1
       let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
-      guard
-        let split = ManifestSplit.find(in: dockerfile, items: items, contents: manifestContents)
-          .first
-      else { break }
+      guard let split = manifestSplits(tree, dockerfile, items).first else { break }
       let (next, _) = reorder(ManifestSplit.apply([split], to: tree))
       guard next != current else { break }
       var reason =
@@ -250,6 +248,36 @@ struct Reorderer {
       step(to: next, id: "PL102", lines: [split.copyLine, split.installLine], reason: reason)
     }
     return moves
+  }
+
+  // MARK: - Pragmas and configuration
+
+  /// Whether a move of kind `rule` that involves the instructions starting on `lines` may be
+  /// proposed: the rule is on, and no instruction is pinned or ignores it. The pragmas are read
+  /// from the text being changed, so they follow their instruction through earlier moves.
+  func allows(_ rule: String, lines: [Int], _ pragmas: Pragmas) -> Bool {
+    !disabled.contains(rule)
+      && !lines.contains { pragmas.pinned.contains($0) || pragmas.ignores(rule, atLine: $0) }
+  }
+
+  /// The manifest-first splits of a file that its pragmas and the configuration allow.
+  func manifestSplits(_ tree: SyntaxTree, _ dockerfile: Dockerfile, _ items: [[StageItem]])
+    -> [ManifestSplit.Split]
+  {
+    let pragmas = Pragmas.read(tree, file: file)
+    return ManifestSplit.find(in: dockerfile, items: items, contents: manifestContents).filter {
+      allows("PL102", lines: [$0.copyLine, $0.installLine], pragmas)
+    }
+  }
+
+  /// The RUN splits of a file that its pragmas and the configuration allow.
+  func runSplits(_ tree: SyntaxTree, _ dockerfile: Dockerfile, _ items: [[StageItem]])
+    -> [RunSplit.Split]
+  {
+    let pragmas = Pragmas.read(tree, file: file)
+    return RunSplit.find(in: dockerfile, items: items).filter {
+      allows("PL105", lines: [$0.line], pragmas)
+    }
   }
 
   /// The parsed and modelled file, or nil when it does not build.
@@ -277,12 +305,14 @@ struct Reorderer {
           result.status == .rebuilt)
       }
     }
+    let pragmas = Pragmas.read(tree, file: file)
     let merges = RunMerge.find(in: tree, dockerfile: dockerfile) { stage, first, second in
       guard let a = rebuilt["\(stage):\(first)"], let b = rebuilt["\(stage):\(second)"] else {
         return false
       }
       return a == b
     }
+    .filter { allows($0.id, lines: [$0.firstLine, $0.secondLine], pragmas) }
     guard !merges.isEmpty else { return nil }
     let text = RunMerge.apply(merges, to: tree)
     let verdict = ImageEquivalence.check(
@@ -382,6 +412,7 @@ struct Reorderer {
     guard !found.hasErrors else { return (source, []) }
     let (_, base, builds) = replay(source)
     let history = InvalidationHistory(base: base, builds: builds, scope: options.cache)
+    let pragmas = Pragmas.read(tree, file: file)
     var notes: [String] = []
     // Each instruction's index in the tree, by its first line.
     var treeIndex: [Int: Int] = [:]
@@ -407,6 +438,18 @@ struct Reorderer {
           invalidations: history.invalidations(stage: stage.index, line: line))
       }
       var predecessors = Constraints.predecessors(of: items)
+      // A pinned instruction, or one whose kind of move is turned off, keeps its place: every
+      // pair it is in keeps its order.
+      for (index, item) in items.enumerated() {
+        let line = item.instruction.range.start.line
+        let rule: String
+        if case .arg = item.instruction.kind { rule = "PL106" } else { rule = "PL101" }
+        guard !allows(rule, lines: [line], pragmas) else { continue }
+        for other in items.indices where other != index {
+          let (earlier, later) = (min(index, other), max(index, other))
+          if !predecessors[later].contains(earlier) { predecessors[later].append(earlier) }
+        }
+      }
       if movable != .everything {
         // Pin what may not move: every pair it is in keeps its order.
         func isArgument(_ item: StageItem) -> Bool {

@@ -1,7 +1,7 @@
 /// The result of `planner suggest` for one file, in the shape its JSON output promises (keys
 /// sorted): `{"file", "proposed", "saving": {"commits", "originalSeconds", "proposedSeconds",
 /// "originalRebuilds", "proposedRebuilds", …}, "moves": [{"id", "lines", "reason", "seconds",
-/// …}], "advice": […]}`.
+/// …}], "advice": […], "findings": […]}`, where `findings` holds the image-hygiene findings.
 struct SuggestReport: Encodable {
   struct Saving: Encodable {
     var commits: Int
@@ -28,15 +28,18 @@ struct SuggestReport: Encodable {
   var saving: Saving
   var moves: [MoveEntry]
   var advice: [IgnoreAdvice.Advice]
+  /// Image-hygiene findings (PL3xx), ranked by effect; after the cache moves in every format.
+  var hygiene: [Finding]
   var notes: [String]
   /// The unified diff from the file to the proposal; empty when they are equal.
   var diff: String
 
   init(
     file: String, source: [UInt8], proposal: Reorderer.Proposal, commits: Int, measured: Bool,
-    advice: [IgnoreAdvice.Advice]
+    advice: [IgnoreAdvice.Advice], hygiene: [Finding]
   ) {
     self.file = file
+    self.hygiene = HygieneRanking.ranked(hygiene)
     proposed = String(decoding: proposal.proposed, as: UTF8.self)
     let original = proposal.original.seconds
     let saved = original - proposal.replayed.seconds
@@ -63,7 +66,12 @@ struct SuggestReport: Encodable {
 
   enum CodingKeys: String, CodingKey {
     case file, proposed, saving, moves, advice, notes
+    case hygiene = "findings"
   }
+
+  /// How many hygiene findings text and Markdown show before "and N more": the cache moves stay
+  /// the headline.
+  static let shownHygiene = 8
 
   private static func seconds(_ value: Double) -> String { SimulationReport.seconds(value) }
 
@@ -91,6 +99,16 @@ struct SuggestReport: Encodable {
         out += "  \(entry.id)  \(entry.message) (saves \(Self.seconds(entry.seconds)))\n"
       }
     }
+    if !hygiene.isEmpty {
+      out += "image hygiene:\n"
+      for finding in hygiene.prefix(Self.shownHygiene) {
+        out +=
+          "  \(finding.rule)  line \(finding.range.start.line): \(finding.message)\n"
+      }
+      if hygiene.count > Self.shownHygiene {
+        out += "  … and \(hygiene.count - Self.shownHygiene) more (--format json lists all)\n"
+      }
+    }
     for note in notes { out += "note: \(note)\n" }
     if !saving.measured {
       out += "note: not a git repository: savings are estimated on an assumed history\n"
@@ -113,6 +131,17 @@ struct SuggestReport: Encodable {
     for entry in advice {
       out +=
         "- **\(entry.id)** \(SimulationReport.markdownCell(entry.message)) (saves \(Self.seconds(entry.seconds)))\n"
+    }
+    if !hygiene.isEmpty {
+      out += "\n**Image hygiene**\n\n"
+      for finding in hygiene.prefix(Self.shownHygiene) {
+        out +=
+          "- **\(finding.rule)** \(file):\(finding.range.start.line): \(SimulationReport.markdownCell(finding.message))\n"
+      }
+      if hygiene.count > Self.shownHygiene {
+        out += "- … and \(hygiene.count - Self.shownHygiene) more\n"
+      }
+      out += "\n"
     }
     for note in notes { out += "- _\(SimulationReport.markdownCell(note))_\n" }
     if !diff.isEmpty {

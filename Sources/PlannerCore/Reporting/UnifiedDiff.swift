@@ -18,21 +18,10 @@ enum UnifiedDiff {
     old: [UInt8], new: [UInt8], oldName: String, newName: String, context: Int = 3
   ) -> String {
     guard old != new else { return "" }
-    let oldLines = lines(of: old)
-    let newLines = lines(of: new)
-    var numbers: [ArraySlice<UInt8>: Int] = [:]
-    func number(_ line: ArraySlice<UInt8>) -> Int {
-      if let known = numbers[line] { return known }
-      numbers[line] = numbers.count
-      return numbers.count - 1
-    }
-    let a = oldLines.map { number(old[$0]) }
-    let b = newLines.map { number(new[$0]) }
-    let edits = EditScript(a, b)
+    let (steps, oldLines, newLines) = lineEdits(old: old, new: new)
 
     var out: [UInt8] = []
     out.append(contentsOf: "--- \(oldName)\n+++ \(newName)\n".utf8)
-    let steps = edits.steps
     let changes = steps.indices.filter { steps[$0].kind != .keep }
     let context = max(context, 0)
     var first = 0
@@ -71,6 +60,23 @@ enum UnifiedDiff {
 
   /// A hunk header's range: `start,count`, or just `start` for one line. An empty range names
   /// the line before it, as `diff` does.
+  /// The edit script between two texts line by line, with each text's line ranges.
+  static func lineEdits(old: [UInt8], new: [UInt8]) -> (
+    steps: [EditScript.Step], oldLines: [Range<Int>], newLines: [Range<Int>]
+  ) {
+    let oldLines = lines(of: old)
+    let newLines = lines(of: new)
+    var numbers: [ArraySlice<UInt8>: Int] = [:]
+    func number(_ line: ArraySlice<UInt8>) -> Int {
+      if let known = numbers[line] { return known }
+      numbers[line] = numbers.count
+      return numbers.count - 1
+    }
+    let a = oldLines.map { number(old[$0]) }
+    let b = newLines.map { number(new[$0]) }
+    return (EditScript(a, b).steps, oldLines, newLines)
+  }
+
   private static func range(_ start: Int, _ count: Int) -> String {
     switch count {
     case 0: "\(start),0"

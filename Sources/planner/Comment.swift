@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import PlannerCore
+
+extension PlannerCommand {
+  /// The Markdown of a pull-request comment: what the change does to rebuild time.
+  struct Comment: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Write a pull-request comment: what the change does to rebuild time, and planner's fix.",
+      discussion: """
+        Each Dockerfile is read at --base and at --head (with the ignore file of each side) and \
+        both are replayed over the same last commits of the base. The comment begins with the \
+        hidden marker '<!-- planner -->' so that a bot can update its earlier comment.
+        """)
+
+    @Argument(
+      help: ArgumentHelp("The Dockerfiles to review (default: Dockerfile).", valueName: "file"))
+    var files: [String] = []
+
+    @Option(
+      name: [.customShort("f"), .customLong("file")],
+      help: "A Dockerfile to review, as docker build -f (may be repeated).")
+    var fileOptions: [String] = []
+
+    @Option(help: ArgumentHelp("The pull request's base revision.", valueName: "rev"))
+    var base: String
+
+    @Option(help: ArgumentHelp("The pull request's head revision.", valueName: "rev"))
+    var head: String = "HEAD"
+
+    @OptionGroup var replay: ReplayOptions
+
+    @Flag(
+      name: .customLong("quiet-if-clean"),
+      help: "Print nothing when there is nothing to report.")
+    var quietIfClean = false
+
+    var paths: [String] {
+      let all = files + fileOptions
+      return all.isEmpty ? ["Dockerfile"] : all
+    }
+
+    func validate() throws {
+      if paths.contains("-") {
+        throw ValidationError("comment reads each Dockerfile from git; '-' cannot be used.")
+      }
+    }
+
+    func run() throws {
+      let configuration = try replay.configuration(for: paths[0])
+      let repository = GitRepository(
+        at: URL(fileURLWithPath: replay.contextFolder, isDirectory: true))
+      do {
+        let probe = try repository.probe()
+        guard let baseID = repository.resolveCommit(base) else {
+          DiagnosticPrinter.print(PlannerError.unreadableFile(base, reason: "not a commit"))
+          throw PlannerExit.usage
+        }
+        guard let headID = repository.resolveCommit(head) else {
+          DiagnosticPrinter.print(PlannerError.unreadableFile(head, reason: "not a commit"))
+          throw PlannerExit.usage
+        }
+        var files: [Planner.CommentInput.File] = []
+        var history: SimulationInput?
+        for path in paths {
+          guard let relative = GitRepository.relativePath(of: path, top: probe.top) else {
+            throw PlannerExit.report(
+              PlannerError.missingDockerfile(path, reason: "is not in the repository"))
+          }
+          let file = try read(
+            path: path, relative: relative, base: baseID, head: headID, probe: probe,
+            repository: repository)
+          files.append(file)
+          if history == nil {
+            history = try Simulate.readRepository(
+              context: replay.contextFolder, commits: replay.commitCount(configuration),
+              dockerfile: (path, path), current: file.head, ignore: nil, from: baseID)
+          }
+        }
+        guard let history else { return }
+        let outcome = Planner.comment(
+          .init(
+            files: files, history: history, baseName: base,
+            disabledRules: configuration.disable),
+          options: replay.simulationOptions(configuration), quietIfClean: quietIfClean)
+        ReportPrinter.write(outcome.markdown)
+        DiagnosticPrinter.print(outcome.diagnostics)
+        try PlannerExit.check(outcome.diagnostics)
+      } catch let error as PlannerHistoryError {
+        throw PlannerExit.report(error)
+      } catch let error as PlannerError {
+        throw PlannerExit.report(error)
+      }
+    }
+
+    /// One Dockerfile at both revisions, with each side's ignore file and the head's context.
+    private func read(
+      path: String, relative: String, base: String, head: String,
+      probe: (prefix: String, isShallow: Bool, top: String), repository: GitRepository
+    ) throws -> Planner.CommentInput.File {
+      let context = probe.prefix
+      // The ignore file candidates (`<Dockerfile>.dockerignore`, then the context's), each side.
+      let candidates = [
+        relative + ".dockerignore", context.isEmpty ? ".dockerignore" : context + "/.dockerignore",
+      ]
+      var names = ["\(base):\(relative)", "\(head):\(relative)"]
+      for revision in [base, head] { names += candidates.map { "\(revision):\($0)" } }
+      let lookups = try repository.lookUp(names)
+      var found: [String: [UInt8]] = [:]
+      for (name, lookup) in zip(names, lookups) {
+        if let data = lookup.data { found[name] = Array(data) }
+      }
+      guard let headText = found["\(head):\(relative)"] else {
+        throw PlannerError.missingDockerfile(path, reason: "not in \(self.head)")
+      }
+      func ignore(at revision: String) -> SimulationInput.WatchedFile? {
+        let chosen = IgnoreFile.choose(
+          dockerfilePath: relative, contextPath: context,
+          exists: { found["\(revision):\($0)"] != nil })
+        return chosen.map { .init(name: $0, path: nil, current: found["\(revision):\($0)"]) }
+      }
+      let headIgnore = ignore(at: head)
+      let prefix = context.isEmpty ? "" : context + "/"
+      let tracked = try repository.listTree(head, under: context).compactMap { file in
+        file.path.hasPrefix(prefix) ? String(file.path.dropFirst(prefix.count)) : nil
+      }
+      let contextFiles = Planner.sentFiles(tracked, ignore: headIgnore?.current)
+      // The manifests at the head, as the split must copy what they name.
+      let manifestNames = contextFiles.filter(Planner.SuggestInput.isManifest)
+      var manifests: [String: [UInt8]] = [:]
+      let manifestLookups = try repository.lookUp(manifestNames.map { "\(head):\(prefix)\($0)" })
+      for (name, lookup) in zip(manifestNames, manifestLookups) {
+        if let data = lookup.data { manifests[name] = Array(data) }
+      }
+      return Planner.CommentInput.File(
+        name: path, base: found["\(base):\(relative)"], head: headText,
+        baseIgnore: ignore(at: base), headIgnore: headIgnore, contextFiles: contextFiles,
+        manifestContents: manifests)
+    }
+  }
+}
