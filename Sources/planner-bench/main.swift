@@ -4,6 +4,9 @@
 // Usage: planner-bench FILE [REPEAT]            the Dockerfile parser
 //        planner-bench --history LOG [REPEAT]   the git log reader and the change model
 //        planner-bench --search STEPS [REPEAT]  the order search on generated stages
+//        planner-bench --suggest FILE [REPEAT]  suggest on one Dockerfile, assumed history: the
+//                                               first run (with the runtime's one-time work)
+//                                               and the mean of the others
 import Foundation
 import PlannerCore
 
@@ -29,6 +32,32 @@ if arguments.first == "--search", arguments.count >= 2, let steps = Int(argument
     String(
       format: "search: %d steps, %d generated stages: mean %.2f ms, worst %.2f ms, exact %d of %d",
       steps, repeats, milliseconds(total) / Double(repeats), milliseconds(worst), exact, repeats))
+  exit(0)
+}
+if arguments.first == "--suggest", arguments.count >= 2,
+  let data = FileManager.default.contents(atPath: arguments[1])
+{
+  let repeats = arguments.count >= 3 ? max(2, Int(arguments[2]) ?? 20) : 20
+  let source = Array(data)
+  let folder = URL(fileURLWithPath: arguments[1]).deletingLastPathComponent().path
+  let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+  let clock = ContinuousClock()
+  var first = Duration.zero
+  var rest = Duration.zero
+  for run in 0..<repeats {
+    let start = clock.now
+    _ = Planner.suggest(
+      .init(source: source, file: "Dockerfile", contextFiles: files, history: nil),
+      options: SimulationOptions(), format: .text)
+    if run == 0 { first = clock.now - start } else { rest += clock.now - start }
+  }
+  let milliseconds = { (duration: Duration) in
+    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+  }
+  print(
+    String(
+      format: "suggest in-process: first run %.2f ms, then %.2f ms a run (mean of %d)",
+      milliseconds(first), milliseconds(rest) / Double(repeats - 1), repeats - 1))
   exit(0)
 }
 let history = arguments.first == "--history"

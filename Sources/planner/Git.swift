@@ -185,6 +185,10 @@ struct GitRepository {
   /// One `git rev-parse` for what planner needs to know before reading: that this is a
   /// repository, the folder's path from its root, and whether the clone is shallow.
   func probe() throws(PlannerHistoryError) -> (prefix: String, isShallow: Bool, top: String) {
+    // Outside any repository, say so without starting git (a few milliseconds a file).
+    guard Self.mayBeInRepository(directory) else {
+      throw .notARepository(directory.path, detail: "no .git in this folder or above it")
+    }
     let result = try capture([
       "rev-parse", "--is-shallow-repository", "--show-prefix", "--show-toplevel",
     ])
@@ -194,6 +198,22 @@ struct GitRepository {
     if prefix.hasSuffix("/") { prefix.removeLast() }
     let top = lines.count > 2 ? String(lines[2]) : ""
     return (prefix, lines.first == "true", top)
+  }
+
+  /// False only when git certainly finds no repository: no `.git` in the folder or any folder
+  /// above it, and no `GIT_DIR` in the environment to point elsewhere.
+  static func mayBeInRepository(_ folder: URL) -> Bool {
+    if ProcessInfo.processInfo.environment["GIT_DIR"] != nil { return true }
+    var url = folder.standardizedFileURL
+    for _ in 0..<256 {
+      if FileManager.default.fileExists(atPath: url.appendingPathComponent(".git").path) {
+        return true
+      }
+      let parent = url.deletingLastPathComponent()
+      if parent.path == url.path { return false }
+      url = parent
+    }
+    return true
   }
 
   /// The content of each `<commit>:<path>`, in order, from one `git cat-file --batch` process.

@@ -52,15 +52,15 @@ struct Reorderer {
   /// Replays and reorders already computed, by file content: the moves, the advice and the
   /// candidates ask for the same ones again.
   final class Memo {
-    var replays: [[UInt8]: (Replay, CacheSimulator.Build?, [CacheSimulator.Build])] = [:]
-    var reorders: [[UInt8]: ([UInt8], [String])] = [:]
+    var replays: [SourceKey: (Replay, CacheSimulator.Build?, [CacheSimulator.Build])] = [:]
+    var reorders: [SourceKey: ([UInt8], [String])] = [:]
   }
   let memo = Memo()
 
   func replay(_ source: [UInt8]) -> (Replay, CacheSimulator.Build?, [CacheSimulator.Build]) {
-    if let known = memo.replays[source] { return known }
+    if let known = memo.replays[SourceKey(source)] { return known }
     let result = computeReplay(source)
-    memo.replays[source] = result
+    memo.replays[SourceKey(source)] = result
     return result
   }
 
@@ -99,7 +99,7 @@ struct Reorderer {
     var bestChoice = (manifests: false, runs: false)
     // Every combination of the structural moves, reordered; the cheapest that keeps the image.
     // The simpler combinations go first and a tie keeps them: no split that saves nothing.
-    var tried: Set<[UInt8]> = []
+    var tried: Set<SourceKey> = []
     // Why the cheapest proposal that failed the image check failed, when none cheaper passed.
     var withheld: String?
     for (manifests, runs) in [(false, false), (false, true), (true, false), (true, true)] {
@@ -108,7 +108,7 @@ struct Reorderer {
           source, manifests: manifests && !splits.isEmpty, runs: runs && !runSplits.isEmpty)
       else { continue }
       let (reordered, searchNotes) = reorder(prepared)
-      guard reordered != source, tried.insert(reordered).inserted else { continue }
+      guard reordered != source, tried.insert(SourceKey(reordered)).inserted else { continue }
       let (replayed, _, _) = replay(reordered)
       guard replayed.seconds < bestReplay.seconds - 1e-9 else { continue }
       let verdict = ImageEquivalence.check(
@@ -398,9 +398,9 @@ struct Reorderer {
       case .arguments: 2
       }
     let key = [tag] + source
-    if let known = memo.reorders[key] { return known }
+    if let known = memo.reorders[SourceKey(key)] { return known }
     let result = computeReorder(source, moving: movable)
-    memo.reorders[key] = result
+    memo.reorders[SourceKey(key)] = result
     return result
   }
 
@@ -532,4 +532,16 @@ struct InvalidationHistory {
   }
 
   func seconds(stage: Int, line: Int) -> Double { costs[Self.key(stage, line)] ?? 0 }
+}
+
+/// A file's bytes as a dictionary key, hashed as one block rather than byte by byte (as an
+/// array's `hash(into:)` does): the memo looks files up at every candidate.
+struct SourceKey: Hashable {
+  let bytes: [UInt8]
+
+  init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+  func hash(into hasher: inout Hasher) {
+    bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+  }
 }

@@ -30,6 +30,9 @@ struct BuildPlan: Sendable {
     var text: String
     /// `NAME=value` entries of the environment the step's key includes (RUN), in order.
     var environment: [String]
+    /// `definition` and `text` hashed, once per plan: a replay adds them at every commit.
+    var definitionDigest = Digest()
+    var textDigest = Digest()
     /// Context sources the step reads (COPY, ADD, bind mounts).
     var readers: [SourceSelection.Reader]
     /// A source not known statically: assumed to read the whole context.
@@ -41,6 +44,12 @@ struct BuildPlan: Sendable {
     var cost: StepCost
 
     var readsContext: Bool { readsWholeContext || !readers.isEmpty }
+
+    /// Sets the digests of `definition` and `text`, once they are final.
+    mutating func hashText() {
+      definitionDigest = Digest(label: definition)
+      textDigest = Digest(label: text)
+    }
   }
 
   struct Stage: Sendable {
@@ -109,6 +118,10 @@ extension BuildPlan {
         plan.stages[s].steps[t].cost = CostEstimator.estimate(
           kind: step.kind.rawValue, command: nil, bytes: bytes, isRemote: false)
       }
+    }
+    for s in plan.stages.indices {
+      plan.stages[s].from.hashText()
+      for t in plan.stages[s].steps.indices { plan.stages[s].steps[t].hashText() }
     }
     return (plan, diagnostics + compiler.diagnostics)
   }

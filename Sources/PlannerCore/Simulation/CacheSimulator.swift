@@ -491,9 +491,9 @@ struct CacheSimulator {
       let options = run.options
       var time = 0.0
       var rebuiltAny = false
-      var reproducible = Digest(label: "reproducible")
+      var reproducible = Digest.reproducible
       // FROM: an image (assumed unchanged behind its tag) or an earlier stage's result.
-      var parent = Digest(label: stage.from.definition)
+      var parent = stage.from.definitionDigest
       var parentRebuilt = false
       if let base = stage.baseStage {
         parent.add(finalKeys[base] ?? Digest(label: "missing"))
@@ -501,7 +501,7 @@ struct CacheSimulator {
         parentRebuilt = stageRebuilt[base] ?? false
         reproducible.add(outputIdentity[base] ?? Digest())
       } else {
-        reproducible.add(Digest(label: stage.from.definition))
+        reproducible.add(stage.from.definitionDigest)
       }
       let fromCached = isCached(parent)
       var fromResult = StepResult(
@@ -537,7 +537,7 @@ struct CacheSimulator {
           time = max(time, finish[source] ?? 0)
         }
         let content = index < run.digests.count ? run.digests[index] : Digest()
-        var own = Digest(label: step.definition)
+        var own = step.definitionDigest
         own.add(content.shifted(1))
         own.add(sources.shifted(2))
         // The reorderer charges a per-build value to its ARG, not to the steps that see it.
@@ -579,7 +579,7 @@ struct CacheSimulator {
         cpu += result.seconds
         results.append(result)
         stageRecords.append(record(step, index: index, sources: sources))
-        var part = Digest(label: step.text)
+        var part = step.textDigest
         part.add(content.shifted(1))
         part.add(sources.shifted(2))
         reproducible.add(part.shifted(UInt64(offset + 4)))
@@ -690,6 +690,9 @@ struct Digest: Hashable, Sendable {
   var low: UInt64 = 0
 
   init() {}
+
+  /// The start of a stage's reproducible identity (`--assume-stage-output reproducible`).
+  static let reproducible = Digest(label: "reproducible")
 
   init(label: String) {
     (high, low) = Self.hash { $0.combine(label) }
