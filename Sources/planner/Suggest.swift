@@ -72,11 +72,13 @@ extension PlannerCommand {
       var findingsReachLevel = false
       var allFindings: [Finding] = []
       let ciFormat = format.findingFormat
+      let contextWalk = ContextWalk()
       for (index, path) in paths.enumerated() {
         if index > 0, format != .json, ciFormat == nil { ReportPrinter.write(Array("\n".utf8)) }
         do {
           let configuration = try replay.configuration(for: path)
-          let outcome = try suggest(path, configuration: configuration)
+          let outcome = try suggest(
+            path, configuration: configuration, contextWalk: contextWalk)
           ReportPrinter.write(outcome.report)
           DiagnosticPrinter.print(outcome.diagnostics)
           if outcome.hasErrors { status = max(status, PlannerExit.syntaxError.rawValue) }
@@ -107,9 +109,23 @@ extension PlannerCommand {
       if (strict && overThreshold) || findingsReachLevel { throw PlannerExit.findings }
     }
 
+    /// The context folder's files, walked once for every file of the run (they share it).
+    final class ContextWalk {
+      private var known: [String] = []
+      private var walked = false
+
+      func paths(_ folder: String) throws -> [String] {
+        if !walked {
+          known = try ContextFolder.walk(folder).paths
+          walked = true
+        }
+        return known
+      }
+    }
+
     /// One file: its history when it is in a git repository, else the context folder's files.
-    func suggest(_ path: String, configuration: PlannerConfiguration) throws
-      -> Planner.SuggestOutcome
+    func suggest(_ path: String, configuration: PlannerConfiguration, contextWalk: ContextWalk)
+      throws -> Planner.SuggestOutcome
     {
       let source = try DockerfileOptions.read(path)
       let displayName = path == "-" ? "<stdin>" : path
@@ -130,7 +146,7 @@ extension PlannerCommand {
         contextFiles = Planner.sentFiles(tracked, ignore: ignore?.text)
       } else {
         contextFiles = Planner.sentFiles(
-          try ContextFolder.walk(replay.contextFolder).paths, ignore: ignore?.text)
+          try contextWalk.paths(replay.contextFolder), ignore: ignore?.text)
       }
       let root = URL(fileURLWithPath: replay.contextFolder, isDirectory: true)
       return Planner.suggest(
