@@ -9,13 +9,15 @@ import Testing
 struct HygieneTests {
   static func findings(
     _ source: String, file: String = "Dockerfile", contextFiles: [String]? = nil,
-    allContextPaths: [String]? = nil, hasIgnoreFile: Bool? = nil, scripts: [String: String] = [:]
+    allContextPaths: [String]? = nil, hasIgnoreFile: Bool? = nil, scripts: [String: String] = [:],
+    target: String? = nil
   ) -> [Finding] {
     Hygiene.check(
       source: Array(source.utf8),
       input: HygieneInput(
         file: file, contextFiles: contextFiles, allContextPaths: allContextPaths,
-        hasIgnoreFile: hasIgnoreFile, scripts: scripts.mapValues { Array($0.utf8) }))
+        hasIgnoreFile: hasIgnoreFile, scripts: scripts.mapValues { Array($0.utf8) },
+        target: target))
   }
 
   /// Expects exactly the findings of `rule` at the marked instructions (none when `at` is
@@ -23,12 +25,13 @@ struct HygieneTests {
   @discardableResult
   static func expect(
     _ rule: String, in marked: String, at markers: [String], file: String = "Dockerfile",
-    contextFiles: [String]? = nil, hasIgnoreFile: Bool? = nil,
-    sourceLocation: SourceLocation = #_sourceLocation
+    contextFiles: [String]? = nil, allContextPaths: [String]? = nil, hasIgnoreFile: Bool? = nil,
+    target: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
   ) -> [Finding] {
     let source = MarkedSource(marked)
     let found = findings(
-      source.text, file: file, contextFiles: contextFiles, hasIgnoreFile: hasIgnoreFile
+      source.text, file: file, contextFiles: contextFiles, allContextPaths: allContextPaths,
+      hasIgnoreFile: hasIgnoreFile, target: target
     ).filter { $0.rule == rule }
     let expected = markers.map { marker in
       source.positions[marker].map { "\(rule) at \($0.line):\($0.column)" } ?? marker
@@ -185,6 +188,28 @@ struct HygieneTests {
         RUN apk add --no-cache git
         RUN /usr/local/bin/cleanup.sh
         CMD ["php-fpm"]
+        """, at: [])
+  }
+
+  @Test func gitThatTheImageServesOrRunsIsNotABuildTool() {
+    // Gitea's final stage: git with an SSH server is the application's own need.
+    Self.expect(
+      "PL305",
+      in: """
+        FROM alpine:3.20
+        RUN apk --no-cache add bash ca-certificates curl gettext git linux-pam openssh s6 sqlite su-exec gnupg \\
+            && rm -rf /var/cache/apk/*
+        ENTRYPOINT ["/usr/bin/entrypoint"]
+        """, at: [])
+    // pre-commit runs git.
+    Self.expect(
+      "PL305",
+      in: """
+        FROM python:3.12-slim
+        RUN apt-get update && apt-get install -y --no-install-recommends git \\
+            && rm -rf /var/lib/apt/lists/*
+        RUN pip install --no-cache-dir pre-commit
+        ENTRYPOINT ["pre-commit"]
         """, at: [])
   }
 
@@ -528,6 +553,61 @@ struct HygieneTests {
     }
   }
 
+  @Test func flagsPassedThroughVariablesAreReadWordByWord() {
+    for (image, lines) in [
+      (
+        "php:8.3-fpm-alpine",
+        "ARG COMPOSER_FLAGS=\"--no-dev --optimize-autoloader\"\nRUN composer install $COMPOSER_FLAGS"
+      ),
+      ("php:8.3-fpm-alpine", "ARG COMPOSER_ARGS\nRUN composer install ${COMPOSER_ARGS}"),
+      (
+        "ruby:3.3-slim",
+        "ARG BUNDLE_FLAGS=\"--without development test\"\nRUN bundle install ${BUNDLE_FLAGS}"
+      ),
+      ("ruby:3.3-slim", "ARG BUNDLE_FLAGS\nRUN bundle install $BUNDLE_FLAGS"),
+      ("node:20-slim", "ARG NPM_FLAGS=\"--no-audit --omit=dev\"\nRUN npm ci $NPM_FLAGS"),
+      ("node:20-slim", "ARG NPM_FLAGS\nRUN npm ci $NPM_FLAGS"),
+      (
+        "node:20-slim",
+        "ENV YARN_FLAGS=\"--frozen-lockfile --production\"\nRUN yarn install $YARN_FLAGS"
+      ),
+      ("node:20-slim", "ARG YARN_FLAGS\nRUN yarn install --frozen-lockfile ${YARN_FLAGS}"),
+    ] {
+      Self.expect("PL304", in: "FROM \(image)\n\(lines)\nCMD [\"/srv/app\"]\n", at: [])
+    }
+    // A known value without such a flag is still read, word by word.
+    Self.expect(
+      "PL304",
+      in: """
+        FROM php:8.3-fpm-alpine
+        ARG COMPOSER_FLAGS="--optimize-autoloader --no-interaction"
+        1️⃣RUN composer install $COMPOSER_FLAGS
+        CMD ["php-fpm"]
+        """, at: ["1️⃣"])
+    Self.expect(
+      "PL304",
+      in: """
+        FROM node:20-slim
+        ARG NPM_FLAGS="--no-audit --no-fund"
+        1️⃣RUN npm ci $NPM_FLAGS
+        CMD ["node", "server.js"]
+        """, at: ["1️⃣"])
+  }
+
+  @Test func aLongChainOfInstallsIsReadInLinearTime() {
+    // What runs after each command used to be gathered again for every command: 2,000
+    // commands in one RUN took seconds in a debug build. Each is read once now.
+    let chain = Array(repeating: "npm ci", count: 2_000).joined(separator: " && ")
+    let built = Self.findings(
+      "FROM node:20-slim\nRUN \(chain) && npm run build\nCMD [\"node\", \"server.js\"]\n")
+    #expect(built.count == 2_000)
+    #expect(built.allSatisfy { $0.rule == "PL304" && $0.range.start.line == 2 })
+    #expect(built.allSatisfy { $0.message.contains("'npm run build' on line 2") })
+    let pruned = Self.findings(
+      "FROM node:20-slim\nRUN \(chain) && npm prune --omit=dev\nCMD [\"node\", \"server.js\"]\n")
+    #expect(pruned.isEmpty)
+  }
+
   // MARK: - PL305 build tools in the final image
 
   @Test func compilersLeftInTheFinalImageAreReported() throws {
@@ -681,7 +761,53 @@ struct HygieneTests {
         COPY . /again
         """, at: ["1️⃣", "1️⃣", "1️⃣"], contextFiles: files, hasIgnoreFile: true)
     #expect(found.map(\.subject) == [".DS_Store", ".git", ".idea"])
-    #expect(found.first { $0.subject == ".git" }?.message.contains("(2 files)") == true)
+    #expect(
+      found.map(\.message) == [
+        "'COPY . .' copies .DS_Store files into the image: exclude '.DS_Store' in .dockerignore",
+        "'COPY . .' copies the .git folder into the image: exclude '.git' in .dockerignore",
+        "'COPY . .' copies the .idea folder into the image: exclude '.idea' in .dockerignore",
+      ])
+  }
+
+  @Test func aFolderTheExecutableOnlyProbedGetsNoFileCount() throws {
+    // The executable passes one entry for each such folder, not the folder's files.
+    let found = Self.expect(
+      "PL306", in: "FROM alpine:3.20\n1️⃣COPY . /app\n", at: ["1️⃣"],
+      contextFiles: [".git/HEAD", "app.sh"], hasIgnoreFile: true)
+    let message = try #require(found.first?.message)
+    #expect(
+      message
+        == "'COPY . /app' copies the .git folder into the image: exclude '.git' in .dockerignore")
+  }
+
+  @Test func aMissingIgnoreFileMattersOnlyToStepsThatReadTheContextRoot() {
+    // BuildKit sends only the paths the steps name.
+    let paths = [".git/HEAD", "requirements.txt", "app/main.py"]
+    Self.expect(
+      "PL306",
+      in: """
+        FROM python:3.12-slim
+        WORKDIR /srv
+        COPY requirements.txt .
+        RUN pip install --no-cache-dir -r requirements.txt
+        COPY app/ ./app/
+        RUN --mount=type=bind,source=app,target=/mnt/app ls /mnt/app
+        CMD ["python", "-m", "app"]
+        """, at: [], allContextPaths: paths, hasIgnoreFile: false)
+    // A source that is not known statically is not guessed at.
+    Self.expect(
+      "PL306", in: "FROM alpine:3.20\nARG SRC\nCOPY $SRC /srv/\n", at: [],
+      allContextPaths: paths, hasIgnoreFile: false)
+    for reader in [
+      "COPY . /srv/", "COPY ./ /srv/", "COPY / /srv/", "COPY * /srv/", "ADD . /srv/",
+      "COPY requirements.txt ./. /srv/", "COPY --chown=1000 ./* /srv/",
+      "RUN --mount=type=bind,target=/src ls /src",
+      "RUN --mount=type=bind,source=.,target=/src ls /src",
+    ] {
+      Self.expect(
+        "PL306", in: "1️⃣FROM alpine:3.20\n\(reader)\n", at: ["1️⃣"], allContextPaths: paths,
+        hasIgnoreFile: false)
+    }
   }
 
   @Test func contextsThatNothingReadsOrUnknownIgnoreFilesAreNotReported() {
@@ -800,6 +926,65 @@ struct HygieneTests {
     #expect(found.map(\.file) == ["scripts/flatten.sh"])
     #expect(found.first?.range.start == SourcePosition(line: 3, column: 1))
     #expect(found.first?.range.end.line == 4)
+  }
+
+  @Test func aScriptFindingNamesTheScriptAndItsLine() throws {
+    let script = "#!/bin/sh\r\nset -e\r\n\tdocker export \"$id\" | docker import - app:flat\r\n"
+    let found = Self.findings(
+      "FROM alpine:3.20\nRUN docker export c | docker import - i\n", file: "docker/Dockerfile",
+      scripts: ["ci/flatten.sh": script])
+    #expect(found.map(\.file) == ["docker/Dockerfile", "ci/flatten.sh"])
+    #expect(found.map(\.rule) == ["PL309", "PL309"])
+    let finding = try #require(found.last)
+    #expect(
+      finding.range
+        == SourceRange(start: .init(line: 3, column: 2), end: .init(line: 3, column: 48)))
+    #expect(finding.subject == #"docker export "$id" | docker import - app:flat"#)
+  }
+
+  // MARK: - The target stage
+
+  /// A build stage, the runtime stage, and a lint stage built on the build stage, last.
+  static let lintStageLast = """
+    FROM node:20-alpine AS build
+    WORKDIR /app
+    COPY . .
+    1️⃣RUN npm ci && npm run build
+    FROM node:20-alpine AS runtime
+    WORKDIR /app
+    COPY package.json package-lock.json ./
+    RUN npm ci --omit=dev
+    COPY --from=build /app/dist ./dist
+    CMD ["node", "dist/server.js"]
+    FROM build AS lint
+    RUN apk add --no-cache git
+    CMD ["npm", "run", "lint"]
+    """
+
+  @Test func theTargetStageIsTheFinalImage() {
+    // Without a target, the last stage and the stage it is built on ship.
+    Self.expect("PL304", in: Self.lintStageLast, at: ["1️⃣"])
+    Self.expect("PL304", in: Self.lintStageLast, at: ["1️⃣"], target: "Lint")
+    let source = MarkedSource(Self.lintStageLast).text
+    for target in ["runtime", "RUNTIME"] {
+      #expect(Self.findings(source, target: target).isEmpty, "\(target)")
+    }
+    // A target no stage has builds nothing.
+    #expect(Self.findings(source, target: "release").isEmpty)
+  }
+
+  @Test func theTargetStagesNameSaysWhetherTheImageIsForDevelopment() {
+    let source = """
+      FROM node:20-slim AS app
+      WORKDIR /app
+      COPY . .
+      1️⃣RUN npm ci
+      CMD ["node", "server.js"]
+      FROM app AS test
+      CMD ["npm", "test"]
+      """
+    Self.expect("PL304", in: source, at: [])
+    Self.expect("PL304", in: source, at: ["1️⃣"], target: "app")
   }
 
   // MARK: - Reading RUN

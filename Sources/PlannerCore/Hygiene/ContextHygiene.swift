@@ -1,10 +1,12 @@
 /// PL306: the build context has no `.dockerignore`, or lets VCS and editor folders through to a
 /// step that copies them.
 ///
-/// Only for a Dockerfile that reads the context (a COPY or ADD without `--from`, a bind mount):
-/// one that copies nothing needs no ignore file. A folder is reported once per kind, at the
-/// first step whose sources select files in it (BuildKit transfers only what steps read, so a
-/// folder no step reads costs nothing); a source not known statically is not guessed at.
+/// BuildKit transfers only the paths the steps name, so a missing ignore file matters only when
+/// a step reads the root of the context: a COPY or ADD (without `--from`) of `.`, `./`, `/` or
+/// `*`, or a RUN bind mount of the context's root. A Dockerfile that copies named files and
+/// folders needs no ignore file. A folder is reported once per kind, at the first step whose
+/// sources select files in it (a folder no step reads costs nothing). A source not known
+/// statically is not guessed at.
 enum ContextHygiene {
   /// Folder (or file) names the image never needs.
   static let kinds = [".git", ".svn", ".hg", ".idea", ".vscode", ".DS_Store"]
@@ -13,7 +15,7 @@ enum ContextHygiene {
     let steps = ContextSteps.find(in: scan.dockerfile)
     guard !steps.isEmpty else { return [] }
     var findings: [Finding] = []
-    if input.hasIgnoreFile == false {
+    if input.hasIgnoreFile == false, steps.contains(where: readsRoot) {
       let present = kinds.filter { kind in
         (input.allContextPaths ?? input.contextFiles ?? []).contains { contains(kind, $0) }
       }
@@ -41,17 +43,34 @@ enum ContextHygiene {
           selected += paths.filter(inside.contains).count
         }
         guard selected > 0 else { continue }
-        let count = selected == 1 ? "1 file" : "\(selected) files"
+        // The executable may pass one entry for a whole folder: no count of files is known.
+        let what = kind == ".DS_Store" ? "\(kind) files" : "the \(kind) folder"
         findings.append(
           scan.finding(
             "PL306", at: step.range,
-            "'\(step.instruction)' copies \(kind) (\(count)) into the image: exclude '\(kind)' "
-              + "in .dockerignore",
+            "'\(step.instruction)' copies \(what) into the image: exclude '\(kind)' in "
+              + ".dockerignore",
             subject: kind))
         break
       }
     }
     return findings
+  }
+
+  /// Whether a step reads the root of the context: a source that names the root itself (`.`,
+  /// `./`, `/`) or every entry in it (`*`). A bind mount without a source mounts the root.
+  private static func readsRoot(_ step: ContextSteps.Step) -> Bool {
+    step.sources.contains { source in
+      guard let path = source.value ?? (source.raw.contains("$") ? nil : source.raw) else {
+        return false
+      }
+      // BuildKit cleans a source against the root, which `..` cannot leave.
+      var resolved: [Substring] = []
+      for component in path.split(separator: "/") where component != "." {
+        if component == ".." { _ = resolved.popLast() } else { resolved.append(component) }
+      }
+      return resolved.isEmpty || resolved == ["*"]
+    }
   }
 
   /// Whether a context path is, or lies in, a folder or file named `kind`.

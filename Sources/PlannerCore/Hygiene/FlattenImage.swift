@@ -34,9 +34,12 @@ enum FlattenImage {
   /// first line, the column of its first non-blank byte and the end of its last line.
   static func logicalLines(_ text: String) -> [(Int, Int, SourcePosition, String)] {
     var result: [(Int, Int, SourcePosition, String)] = []
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-      line.hasSuffix("\r") ? line.dropLast() : line
-    }
+    // Split the bytes, not the characters: "\r\n" is one Character, which a split at "\n"
+    // never finds, so a script with Windows line endings would be one line.
+    let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+      .map { line in
+        String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
+      }
     var index = 0
     while index < lines.count {
       let start = index

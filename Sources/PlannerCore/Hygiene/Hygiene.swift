@@ -10,16 +10,20 @@ package struct HygieneInput: Sendable {
   package var hasIgnoreFile: Bool?
   /// Shell scripts, Makefiles and CI files of the repository, path → bytes (for PL309).
   package var scripts: [String: [UInt8]]
+  /// The stage built, as `docker build --target` names it (case-insensitively); nil for the
+  /// last stage.
+  package var target: String?
 
   package init(
     file: String, contextFiles: [String]? = nil, allContextPaths: [String]? = nil,
-    hasIgnoreFile: Bool? = nil, scripts: [String: [UInt8]] = [:]
+    hasIgnoreFile: Bool? = nil, scripts: [String: [UInt8]] = [:], target: String? = nil
   ) {
     self.file = file
     self.contextFiles = contextFiles
     self.allContextPaths = allContextPaths
     self.hasIgnoreFile = hasIgnoreFile
     self.scripts = scripts
+    self.target = target
   }
 }
 
@@ -32,16 +36,19 @@ package struct HygieneInput: Sendable {
 ///
 /// Every rule prefers silence to a guess: a command it cannot read, a variable it cannot
 /// expand, a script it cannot see count as possibly doing the right thing. Rules about what the
-/// image holds look only at the stages whose layers ship: the last stage and the stages it is
-/// built on, not stages that only feed `COPY --from`.
+/// image holds look only at the stages whose layers ship: the target stage (the last one unless
+/// `input.target` names another) and the stages it is built on, not stages that only feed
+/// `COPY --from`. A target no stage has gets no findings.
 package enum Hygiene {
   package static func check(source: [UInt8], input: HygieneInput) -> [Finding] {
     guard case .success(let tree) = DockerfileParser(file: input.file).parse(source) else {
       return []
     }
     let (dockerfile, _) = Dockerfile.build(from: tree, file: input.file)
-    guard !dockerfile.stages.isEmpty else { return [] }
-    let scan = HygieneScan(tree: tree, dockerfile: dockerfile, file: input.file)
+    let scan = HygieneScan(
+      tree: tree, dockerfile: dockerfile, file: input.file, target: input.target)
+    // No stages, or a target no stage has: nothing is built.
+    guard !scan.finalChain.isEmpty else { return [] }
     let lifetimes = PackageLifetimes(scan)
     var findings = UpdateWithoutInstall.check(scan)
     findings += BuildDepsRemovedLater.check(scan, lifetimes: lifetimes)

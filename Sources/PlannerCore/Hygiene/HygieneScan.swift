@@ -62,11 +62,12 @@ struct HygieneScan {
   var dockerfile: Dockerfile
   /// Every instruction after a FROM, in file order.
   var steps: [Step] = []
-  /// The stages whose layers are in the final image: the last stage and the stages it is built
-  /// on, the first stage first.
+  /// The stages whose layers are in the final image: the target stage (the last one unless
+  /// `--target` names another) and the stages it is built on, the first stage first. Empty when
+  /// no stage has the target's name.
   var finalChain: [Int] = []
 
-  init(tree: SyntaxTree, dockerfile: Dockerfile, file: String) {
+  init(tree: SyntaxTree, dockerfile: Dockerfile, file: String, target: String? = nil) {
     self.file = file
     self.tree = tree
     self.dockerfile = dockerfile
@@ -98,13 +99,17 @@ struct HygieneScan {
       }
       ends[stage.index] = environment
     }
-    if var index = dockerfile.stages.indices.last {
-      finalChain = [index]
-      while let base = dockerfile.stages[index].baseStage, base < index {
-        finalChain.insert(base, at: 0)
-        index = base
-      }
+    if let index = Self.targetStage(target, in: dockerfile) {
+      finalChain = ancestry(of: index).reversed()
     }
+  }
+
+  /// The stage `docker build --target` builds: the last stage named `target` (BuildKit compares
+  /// names case-insensitively), or the last stage without a target.
+  static func targetStage(_ target: String?, in dockerfile: Dockerfile) -> Int? {
+    guard let target else { return dockerfile.stages.indices.last }
+    let name = target.lowercased()
+    return dockerfile.stages.last { $0.name == name }?.index
   }
 
   /// The steps of the stages whose layers are in the final image, in order.
@@ -271,7 +276,7 @@ struct HygieneScan {
     }
     let fileName = String(file.split(separator: "/").last ?? Substring(file))
     if !tokens(fileName).isDisjoint(with: names) || file.contains(".devcontainer") { return true }
-    if let last = dockerfile.stages.last, let name = last.name,
+    if let last = finalChain.last, let name = dockerfile.stages[last].name,
       !tokens(name).isDisjoint(with: names)
     {
       return true

@@ -63,6 +63,26 @@ struct ShellScript: Hashable, Sendable {
       return nil
     }
 
+    /// The command with every argument that holds blanks split into words, as the shell splits
+    /// an unquoted expansion (`composer install $COMPOSER_FLAGS`, where the flags are
+    /// `--no-dev --optimize-autoloader`). A quoted argument with blanks is split too: the words
+    /// do not say which blanks came from a variable. A part that still holds an unexpanded
+    /// variable stays unknown; the others are known.
+    func splittingExpansions() -> Command {
+      var split = self
+      split.arguments = arguments.flatMap { word -> [Word] in
+        let parts = word.text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+        guard parts.count > 1 || !word.isKnown else { return [word] }
+        return parts.map { part in
+          word.isKnown || !part.contains("$") ? .known(String(part)) : .unknown(String(part))
+        }
+      }
+      return split
+    }
+
+    /// Whether an argument depends on a variable planner does not know: it may give any flag.
+    var hasUnknownArgument: Bool { arguments.contains { !$0.isKnown } }
+
     /// A shell that reads its script from its input (`curl … | sh -`): in practice an
     /// installer's setup script.
     var readsScriptFromInput: Bool {
