@@ -51,6 +51,31 @@ struct CacheSimulatorTests {
     #expect(build.steps.first { $0.step.line == 6 }?.cause?.kind == .parent)
   }
 
+  @Test func twoIdenticalStagesHaveOneOutputSoTheNextCommitFindsTheCopiesCached() throws {
+    // Stages a and b are the same steps: BuildKit runs them once, with one output. After a
+    // commit that re-ran them, a commit that changes nothing they read finds `COPY --from`
+    // of either cached (found by review: the second stage's output used to replace the first's).
+    var repository = RecordedRepository([
+      "Dockerfile": """
+      FROM alpine AS a
+      COPY a.txt /a.txt
+      FROM alpine AS b
+      COPY a.txt /a.txt
+      FROM alpine
+      COPY --from=a /a.txt /from-a
+      COPY --from=b /a.txt /from-b
+
+      """,
+      "a.txt": "1", "README.md": "x", ".dockerignore": "README.md\n",
+    ])
+    repository.commit("edit a.txt", ["a.txt": "2"])
+    repository.commit("edit the readme", ["README.md": "y"])
+    let builds = Self.simulate(repository)
+    #expect(builds.count == 2)
+    let last = try #require(builds.last)
+    #expect(last.steps.allSatisfy { $0.status != .rebuilt }, "\(Self.statuses(last))")
+  }
+
   @Test func aManifestEditMissesTheInstall() throws {
     var repository = Self.nodeRepository()
     repository.commit("bump", ["package.json": #"{"a":1}"#])

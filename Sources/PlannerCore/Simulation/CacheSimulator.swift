@@ -598,8 +598,10 @@ struct CacheSimulator {
         } else if !rebuiltAny {
           outputIdentity[stage.index] = parent
         } else {
-          var fresh = Digest(label: "rebuilt")
-          fresh.add(Digest(label: "\(buildIndex) \(stage.index)"))
+          // New bytes for this build; two stages that end in the same key are the same
+          // vertex, run once, with one output (BuildKit merges identical steps).
+          var fresh = Digest(label: "rebuilt \(buildIndex)")
+          fresh.add(parent.shifted(5))
           outputIdentity[stage.index] = fresh
         }
         if let identity = outputIdentity[stage.index] { newOutputs[parent] = identity }
