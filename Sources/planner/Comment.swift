@@ -9,19 +9,13 @@ extension PlannerCommand {
       abstract:
         "Write a pull-request comment: what the change does to rebuild time, and planner's fix.",
       discussion: """
-        Each Dockerfile is read at --base and at --head (with the ignore file of each side) and \
-        both are replayed over the same last commits of the base. The comment begins with the \
+        Each Dockerfile is read where the pull request branched off --base (their merge base) \
+        and at --head, with the ignore file of each side, and both are replayed over the same \
+        last commits of the base. The comment begins with the \
         hidden marker '<!-- planner -->' so that a bot can update its earlier comment.
         """)
 
-    @Argument(
-      help: ArgumentHelp("The Dockerfiles to review (default: Dockerfile).", valueName: "file"))
-    var files: [String] = []
-
-    @Option(
-      name: [.customShort("f"), .customLong("file")],
-      help: "A Dockerfile to review, as docker build -f (may be repeated).")
-    var fileOptions: [String] = []
+    @OptionGroup var dockerfiles: DockerfileList
 
     @Option(help: ArgumentHelp("The pull request's base revision.", valueName: "rev"))
     var base: String
@@ -36,10 +30,9 @@ extension PlannerCommand {
       help: "Print nothing when there is nothing to report.")
     var quietIfClean = false
 
-    var paths: [String] {
-      let all = files + fileOptions
-      return all.isEmpty ? ["Dockerfile"] : all
-    }
+    @OptionGroup var failLevel: FailLevelOption
+
+    var paths: [String] { dockerfiles.paths }
 
     func validate() throws {
       if paths.contains("-") {
@@ -61,32 +54,49 @@ extension PlannerCommand {
           DiagnosticPrinter.print(PlannerError.unreadableFile(head, reason: "not a commit"))
           throw PlannerExit.usage
         }
+        // What the pull request changes is measured from where it branched off: a base that
+        // moved on since must not be credited to the pull request (as GitHub's diff does).
+        let forkPoint = repository.mergeBase(baseID, headID) ?? baseID
+        let baseName =
+          forkPoint == baseID ? base : "\(base) at the merge base \(forkPoint.prefix(7))"
         var files: [Planner.CommentInput.File] = []
+        var removed: [String] = []
         var history: SimulationInput?
         for path in paths {
           guard let relative = GitRepository.relativePath(of: path, top: probe.top) else {
             throw PlannerExit.report(
               PlannerError.missingDockerfile(path, reason: "is not in the repository"))
           }
-          let file = try read(
-            path: path, relative: relative, base: baseID, head: headID, probe: probe,
-            repository: repository)
+          guard
+            let file = try read(
+              path: path, relative: relative, base: forkPoint, head: headID, probe: probe,
+              repository: repository)
+          else {
+            removed.append(path)
+            continue
+          }
           files.append(file)
           if history == nil {
             history = try Simulate.readRepository(
               context: replay.contextFolder, commits: replay.commitCount(configuration),
-              dockerfile: (path, path), current: file.head, ignore: nil, from: baseID)
+              dockerfile: (path, path), current: file.head, ignore: nil, from: forkPoint)
           }
         }
-        guard let history else { return }
-        let outcome = Planner.comment(
-          .init(
-            files: files, history: history, baseName: base,
-            disabledRules: configuration.disable),
-          options: replay.simulationOptions(configuration), quietIfClean: quietIfClean)
-        ReportPrinter.write(outcome.markdown)
+        var outcome = Planner.CommentOutcome.empty
+        if let history {
+          outcome = Planner.comment(
+            .init(
+              files: files, history: history, baseName: baseName,
+              disabledRules: configuration.disable),
+            options: replay.simulationOptions(configuration), quietIfClean: quietIfClean)
+        }
         DiagnosticPrinter.print(outcome.diagnostics)
+        // A Dockerfile the head cannot build gets no comment: the error says why.
         try PlannerExit.check(outcome.diagnostics)
+        ReportPrinter.write(
+          Planner.commentNoting(removed: removed, in: outcome, quietIfClean: quietIfClean))
+        let level = failLevel.level(configuration)
+        if outcome.levels.contains(where: level.isReached(by:)) { throw PlannerExit.findings }
       } catch let error as PlannerHistoryError {
         throw PlannerExit.report(error)
       } catch let error as PlannerError {
@@ -98,7 +108,7 @@ extension PlannerCommand {
     private func read(
       path: String, relative: String, base: String, head: String,
       probe: (prefix: String, isShallow: Bool, top: String), repository: GitRepository
-    ) throws -> Planner.CommentInput.File {
+    ) throws -> Planner.CommentInput.File? {
       let context = probe.prefix
       // The ignore file candidates (`<Dockerfile>.dockerignore`, then the context's), each side.
       let candidates = [
@@ -112,6 +122,9 @@ extension PlannerCommand {
         if let data = lookup.data { found[name] = Array(data) }
       }
       guard let headText = found["\(head):\(relative)"] else {
+        // Removed by the pull request: nothing of it to review. Missing on both sides: a
+        // mistake in the command.
+        if found["\(base):\(relative)"] != nil { return nil }
         throw PlannerError.missingDockerfile(path, reason: "not in \(self.head)")
       }
       func ignore(at revision: String) -> SimulationInput.WatchedFile? {

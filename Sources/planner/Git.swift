@@ -270,6 +270,15 @@ struct GitRepository {
     return id.isEmpty ? nil : id
   }
 
+  /// The best common ancestor of two commits (ids), or nil when they have none.
+  func mergeBase(_ first: String, _ second: String) -> String? {
+    guard let result = try? capture(["merge-base", first, second]), result.status == 0 else {
+      return nil
+    }
+    let id = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    return id.isEmpty ? nil : id
+  }
+
   /// A path as the user gave it (relative to the working folder, or absolute) made relative to
   /// the top of a repository (`top`, as `git rev-parse --show-toplevel` prints it); nil outside
   /// it.

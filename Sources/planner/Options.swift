@@ -120,7 +120,8 @@ struct ReplayOptions: ParsableArguments {
     let path =
       config
       ?? ConfigurationFile.find(
-        from: dockerfile == "-" ? contextFolder : (dockerfile as NSString).deletingLastPathComponent
+        from: dockerfile == "-"
+          ? contextFolder : URL(fileURLWithPath: dockerfile).deletingLastPathComponent().path
       )
     guard let path else { return PlannerConfiguration() }
     return try ConfigurationFile.load(path)
@@ -186,5 +187,37 @@ enum ConfigurationFile {
     let standardized = URL(fileURLWithPath: path).standardizedFileURL.path
     return standardized.hasPrefix(here + "/")
       ? String(standardized.dropFirst(here.count + 1)) : path
+  }
+}
+
+/// The Dockerfiles a command reads, given as FILE… or with -f/--file (as `docker build -f`),
+/// `Dockerfile` by default: shared by `suggest` and `comment`.
+struct DockerfileList: ParsableArguments {
+  @Argument(help: ArgumentHelp("The Dockerfiles (default: Dockerfile).", valueName: "file"))
+  var files: [String] = []
+
+  @Option(
+    name: [.customShort("f"), .customLong("file")],
+    help: "A Dockerfile, as docker build -f (may be repeated).")
+  var fileOptions: [String] = []
+
+  var paths: [String] {
+    let all = files + fileOptions
+    return all.isEmpty ? ["Dockerfile"] : all
+  }
+}
+
+/// `--fail-level`, shared by the commands that report findings.
+struct FailLevelOption: ParsableArguments {
+  @Option(
+    name: .customLong("fail-level"),
+    help: ArgumentHelp(
+      "Exit with status 1 (after printing the report) when a finding is at this level or above: error, warning, note or none (default). For comment, a pull request that adds rebuild time is a warning.",
+      valueName: "level"))
+  var failLevel: PlannerConfiguration.FailLevel?
+
+  /// The flag, else the configuration's, else none.
+  func level(_ configuration: PlannerConfiguration) -> PlannerConfiguration.FailLevel {
+    failLevel ?? configuration.failLevel ?? .none
   }
 }

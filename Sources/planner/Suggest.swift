@@ -16,13 +16,7 @@ extension PlannerCommand {
         savings are estimated on an assumed history. --write replaces the file atomically.
         """)
 
-    @Argument(help: ArgumentHelp("The Dockerfiles to improve.", valueName: "file"))
-    var files: [String] = []
-
-    @Option(
-      name: [.customShort("f"), .customLong("file")],
-      help: "A Dockerfile to improve, as docker build -f (may be repeated).")
-    var fileOptions: [String] = []
+    @OptionGroup var dockerfiles: DockerfileList
 
     @OptionGroup var replay: ReplayOptions
 
@@ -45,17 +39,9 @@ extension PlannerCommand {
         valueName: "percent"))
     var minSaving: Double?
 
-    @Option(
-      name: .customLong("fail-level"),
-      help: ArgumentHelp(
-        "Exit with status 1 when a finding is at this level or above: error, warning, note or none (default).",
-        valueName: "level"))
-    var failLevel: PlannerConfiguration.FailLevel?
+    @OptionGroup var failLevel: FailLevelOption
 
-    var paths: [String] {
-      let all = files + fileOptions
-      return all.isEmpty ? ["Dockerfile"] : all
-    }
+    var paths: [String] { dockerfiles.paths }
 
     func validate() throws {
       if let minSaving, !(minSaving >= 0 && minSaving.isFinite) {
@@ -63,6 +49,9 @@ extension PlannerCommand {
       }
       if paths.contains("-"), write {
         throw ValidationError("--write cannot replace standard input.")
+      }
+      if paths.filter({ $0 == "-" }).count > 1 {
+        throw ValidationError("Standard input ('-') can be read once.")
       }
     }
 
@@ -73,19 +62,35 @@ extension PlannerCommand {
       var allFindings: [Finding] = []
       let ciFormat = format.findingFormat
       let contextWalk = ContextWalk()
+      // Several files in JSON: one array of reports, so that the output is one document.
+      let jsonArray = format == .json && paths.count > 1
+      var reportsWritten = 0
+      if jsonArray { ReportPrinter.write("[\n") }
       for (index, path) in paths.enumerated() {
         if index > 0, format != .json, ciFormat == nil { ReportPrinter.write(Array("\n".utf8)) }
         do {
           let configuration = try replay.configuration(for: path)
           let outcome = try suggest(
             path, configuration: configuration, contextWalk: contextWalk)
-          ReportPrinter.write(outcome.report)
+          if jsonArray, !outcome.report.isEmpty {
+            if reportsWritten > 0 { ReportPrinter.write(",\n") }
+            ReportPrinter.write(Array(outcome.report.reversed().drop { $0 == 0x0A }.reversed()))
+            reportsWritten += 1
+          } else {
+            ReportPrinter.write(outcome.report)
+          }
           DiagnosticPrinter.print(outcome.diagnostics)
           if outcome.hasErrors { status = max(status, PlannerExit.syntaxError.rawValue) }
           allFindings += outcome.findings
+          // A file BuildKit would reject is a finding too, so that CI tools show it.
+          allFindings += outcome.diagnostics.filter { $0.severity == .error }.map {
+            Finding(
+              rule: "PL001", level: .error, file: $0.file, range: $0.range, message: $0.message,
+              subject: $0.message)
+          }
           let threshold = minSaving ?? configuration.minSaving ?? 5
           if outcome.savingPercent > threshold { overThreshold = true }
-          let level = failLevel ?? configuration.failLevel ?? PlannerConfiguration.FailLevel.none
+          let level = failLevel.level(configuration)
           if outcome.findings.contains(where: { level.isReached(by: $0.level) }) {
             findingsReachLevel = true
           }
@@ -98,11 +103,19 @@ extension PlannerCommand {
           status = max(status, PlannerExit.report(error).rawValue)
         }
       }
+      if jsonArray { ReportPrinter.write("\n]\n") }
       if let ciFormat {
         let names = paths.map { $0 == "-" ? "<stdin>" : $0 }
+        // A repository script's finding comes with every Dockerfile of the run: once is enough.
+        var seen: Set<String> = []
+        let unique = allFindings.filter { finding in
+          seen.insert(
+            "\(finding.rule)\u{0}\(finding.file)\u{0}\(finding.range.start.line)\u{0}\(finding.message)"
+          ).inserted
+        }
         ReportPrinter.write(
           FindingRenderer.render(
-            allFindings, files: names, format: ciFormat,
+            unique, files: names, format: ciFormat,
             toolVersion: PlannerCommand.configuration.version))
       }
       if status != 0 { throw ExitCode(status) }

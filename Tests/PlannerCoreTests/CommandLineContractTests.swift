@@ -434,4 +434,93 @@ struct CommandLineContractTests {
     #expect(run.stdout.isEmpty)
     #expect(run.stderr == "planner: error: cannot read 'nosuchrev': not a commit\n")
   }
+
+  // MARK: Found by review
+
+  @Test(.enabled(if: gitPath != nil, "needs git"))
+  func aCommentMeasuresFromTheMergeBaseNotTheBaseTip() throws {
+    // The pull request only adds a note; meanwhile main changes its Dockerfile. Nothing of
+    // that is the pull request's doing.
+    let repository = try Self.pullRequestRepository()
+    try Self.git(["checkout", "-q", "-b", "notes", "main"], in: repository)
+    try repository.write(["NOTES.txt": "notes\n"])
+    try Self.git(["add", "-A"], in: repository)
+    try Self.git(["commit", "-q", "-m", "notes"], in: repository)
+    try Self.git(["checkout", "-q", "main"], in: repository)
+    try repository.write(["Dockerfile": Self.wholeCopyFirst])
+    try Self.git(["commit", "-q", "-a", "-m", "main moves on"], in: repository)
+    let run = try Self.planner(
+      ["comment", "--base", "main", "--head", "notes", "--commits", "20"], in: repository)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.hasPrefix("<!-- planner -->\nplanner: nothing to report."))
+  }
+
+  @Test(.enabled(if: gitPath != nil, "needs git"))
+  func aCommentOnAPullRequestThatRemovesTheDockerfileSaysSo() throws {
+    let repository = try Self.pullRequestRepository()
+    try Self.git(["checkout", "-q", "-b", "gone", "main"], in: repository)
+    try Self.git(["rm", "-q", "Dockerfile"], in: repository)
+    try Self.git(["commit", "-q", "-m", "no container"], in: repository)
+    let run = try Self.planner(
+      ["comment", "--base", "main", "--head", "gone", "--commits", "20"], in: repository)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(
+      run.stdout == "<!-- planner -->\nplanner: `Dockerfile` is removed by this pull request.\n")
+  }
+
+  @Test(.enabled(if: gitPath != nil, "needs git"))
+  func aCommentFailsAtItsFailLevelAfterPrintingTheComment() throws {
+    let repository = try Self.pullRequestRepository()
+    let run = try Self.planner(
+      ["comment", "--base", "main", "--head", "pr", "--fail-level", "warning"], in: repository)
+    #expect(run.status == 1)
+    #expect(run.stdout.hasPrefix("<!-- planner -->\n### planner: rebuild time"))
+    let clean = try Self.planner(
+      ["comment", "--base", "pr", "--head", "pr", "--fail-level", "note"], in: repository)
+    #expect(clean.status == 0)
+  }
+
+  @Test func aFolderGivenAsTheDockerfileExitsThree() throws {
+    let folder = try Self.nodeFolder()
+    for argument in [".", "./"] {
+      let run = try Self.planner(["suggest", argument], in: folder)
+      #expect(run.status == 3, "\(argument): \(run.stderr)")
+      #expect(run.stderr.contains("is a directory"))
+    }
+  }
+
+  @Test func anUnknownTargetIsAnErrorNotAnEmptyReport() throws {
+    let folder = try Self.nodeFolder()
+    let run = try Self.planner(["suggest", "--target", "nope"], in: folder)
+    #expect(run.status == 4)
+    #expect(run.stderr.contains("Dockerfile:1:1: error: target stage \"nope\" could not be found"))
+  }
+
+  @Test func jsonForSeveralFilesIsOneArray() throws {
+    let folder = try Self.nodeFolder(extra: ["Other.Dockerfile": Self.manifestFirst])
+    let run = try Self.planner(
+      ["suggest", "--format", "json", "Dockerfile", "Other.Dockerfile"], in: folder)
+    #expect(run.status == 0)
+    let reports = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]]
+    #expect(reports?.compactMap { $0["file"] as? String } == ["Dockerfile", "Other.Dockerfile"])
+    // One file stays one object, as the contract says.
+    let single = try Self.planner(["suggest", "--format", "json"], in: folder)
+    #expect(try JSONSerialization.jsonObject(with: Data(single.stdout.utf8)) is [String: Any])
+  }
+
+  @Test func aDockerfileBuildKitRejectsIsAFindingInTheCIFormats() throws {
+    let folder = try Self.nodeFolder(extra: ["bad.Dockerfile": "FROM alpine\nRUN <<EOF\n"])
+    let run = try Self.planner(
+      ["suggest", "--format", "github", "Dockerfile", "bad.Dockerfile"], in: folder)
+    #expect(run.status == 4)
+    #expect(
+      run.stdout.contains(
+        "::error file=bad.Dockerfile,line=2,endLine=2,col=1,title=PL001 dockerfile-error::"))
+  }
+
+  @Test func standardInputCanBeReadOnce() throws {
+    let folder = try Self.nodeFolder()
+    let run = try Self.planner(["suggest", "-", "-"], in: folder)
+    #expect(run.status == 2)
+  }
 }

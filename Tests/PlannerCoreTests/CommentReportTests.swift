@@ -48,7 +48,7 @@ struct CommentReportTests {
       after: .init(seconds: after, rebuilds: 5), changesBuild: true,
       reviewableLines: reviewable,
       headLines: UnifiedDiff.lines(of: head).map { String(decoding: head[$0], as: UTF8.self) },
-      hunks: ProposalHunks.make(old: head, new: proposed))
+      span: ProposalSpan.make(old: head, new: proposed))
   }
 
   @Test func headlineSaysWhatThePullRequestAddsAndTheFixIsASuggestion() {
@@ -63,24 +63,40 @@ struct CommentReportTests {
     #expect(
       text.contains(
         "| PL102 | Dockerfile:3, Dockerfile:4 | copy only the files npm ci reads | 88.0 s |"))
-    // The COPY becomes the manifest COPY, and the big COPY is inserted after the install,
-    // anchored on the install's line.
-    #expect(
-      text.contains(
-        "Suggested change for `Dockerfile` line 3:\n\n```suggestion\nCOPY package.json ./\n```"))
-    #expect(
-      text.contains(
-        "Suggested change for `Dockerfile` line 4:\n\n```suggestion\nRUN npm ci\nCOPY . .\n```"))
-    // Every change is a suggestion: no diff is needed.
+    // One suggestion, the whole proposal: applied to the lines it names, it gives the proposal.
+    #expect(text.components(separatedBy: "```suggestion\n").count == 2)
+    #expect(Self.applySuggestion(text, to: Self.head) == Self.proposed)
+    // Every change is in the suggestion: no diff is needed.
     #expect(!text.contains("<details>"))
+  }
+
+  /// The head file with the comment's one suggestion applied to the lines it names.
+  static func applySuggestion(_ comment: String, to file: [UInt8]) -> [UInt8]? {
+    guard let heading = comment.range(of: "Suggested change for `Dockerfile` line"),
+      let open = comment.range(of: "```suggestion\n", range: heading.upperBound..<comment.endIndex),
+      let close = comment.range(of: "\n```", range: open.upperBound..<comment.endIndex)
+    else { return nil }
+    let words = comment[heading.upperBound..<open.lowerBound]
+      .split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+    guard let first = words.first else { return nil }
+    let last = words.count > 1 ? words[1] : first
+    var lines = String(decoding: file, as: UTF8.self).split(
+      separator: "\n", omittingEmptySubsequences: false
+    ).map(String.init)
+    let replacement = comment[open.upperBound..<close.lowerBound].split(
+      separator: "\n", omittingEmptySubsequences: false
+    ).map(String.init)
+    lines.replaceSubrange((first - 1)..<last, with: replacement)
+    return Array(lines.joined(separator: "\n").utf8)
   }
 
   @Test func changesOutsideTheReviewableLinesGoToTheDiff() {
     let text = CommentReport(
       sections: [Self.section(reviewable: [3])], commits: 20, baseName: "main"
     ).markdown()
-    #expect(text.contains("```suggestion\nCOPY package.json ./\n```"))
-    #expect(!text.contains("```suggestion\nRUN npm ci"))
+    // The proposal reaches past the one reviewable line: a part of it alone could break the
+    // file, so it is shown as a diff only.
+    #expect(!text.contains("```suggestion"))
     #expect(text.contains("<details><summary>The proposed change</summary>"))
     #expect(text.contains("+COPY package.json ./"))
   }
@@ -109,13 +125,12 @@ struct CommentReportTests {
     }
     var section = Self.section(reviewable: Set(1...7000))
     section.report.diff = lines
-    section.hunks = (0..<3_000).map { index in
-      ProposalHunks.Hunk(
-        oldLines: (index + 1)...(index + 1),
-        replacement: .init(
-          range: SourceRange(
-            start: .init(line: index + 1, column: 1), end: .init(line: index + 2, column: 1)),
-          text: "RUN echo \(String(repeating: "y", count: 40))\n"))
+    let long = Array(lines.utf8)
+    section.span = ProposalSpan.make(
+      old: long, new: Array(lines.replacingOccurrences(of: "step-", with: "stage-").utf8))
+    section.reviewableLines = Set(1...7000)
+    section.headLines = UnifiedDiff.lines(of: long).map {
+      String(decoding: long[$0], as: UTF8.self)
     }
     let text = CommentReport(sections: [section], commits: 20, baseName: "main").markdown()
     #expect(text.utf16.count <= CommentReport.limit)

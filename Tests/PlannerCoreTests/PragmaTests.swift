@@ -87,7 +87,7 @@ struct PragmaTests {
       RUN d
 
       """)
-    #expect(pragmas == Pragmas())
+    #expect(pragmas.isEmpty)
     #expect(Pragmas.plannerWords("# plannerish pin") == nil)
     #expect(Pragmas.plannerWords("RUN planner pin") == nil)
     #expect(Pragmas.plannerWords("  #planner:pin") == ["pin"])
@@ -182,7 +182,7 @@ struct PragmaTests {
       EOF
 
       """)
-    #expect(pragmas == Pragmas())
+    #expect(pragmas.isEmpty)
   }
 
   @Test func pinMarksTheInstructionsFirstLine() {
@@ -247,7 +247,7 @@ struct PragmaTests {
       # planner global ignore=PL000
       RUN npm ci
 
-      # planner global ignore=PL001
+      # planner global ignore=PL999
 
       """)
     #expect(pragmas.diagnostics.map(\.range.start.line) == [2, 5])
@@ -528,5 +528,48 @@ struct PragmaTests {
       if Self.crosses(pinned, from: Array(unpinned.utf8), to: proposed) { crossed += 1 }
     }
     #expect(crossed >= 3, "only \(crossed) of 24 would cross")
+  }
+}
+
+/// Mistakes in pragmas, found by review.
+@Suite("Pragma mistakes")
+struct PragmaMistakeTests {
+  static func read(_ text: String) -> Pragmas {
+    Pragmas.read(Array(text.utf8), file: "Dockerfile")
+  }
+
+  @Test func aByteOrderMarkBeforeTheFirstPragmaIsSkipped() {
+    let pragmas = Self.read(
+      "\u{FEFF}# planner global ignore=PL303\nFROM alpine\nRUN apk add curl\n")
+    #expect(pragmas.globallyIgnored == ["PL303"])
+  }
+
+  @Test func aMisspeltSettingIsAWarningAtItsLine() {
+    let pragmas = Self.read("FROM alpine\n# planner ingore=PL303\nRUN apk add curl\n")
+    #expect(pragmas.ignored.isEmpty)
+    #expect(
+      pragmas.diagnostics.map(\.description) == [
+        "Dockerfile:2:1: warning: unknown setting 'ingore' in a planner comment (planner reads ignore=, global, pin and cost=)"
+      ])
+    let bare = Self.read("FROM alpine\n# planner ignore PL303\nRUN apk add curl\n")
+    #expect(
+      bare.diagnostics.map(\.message) == [
+        "'ignore' in a planner comment needs '=' and rule ids, as in 'ignore=PL303'"
+      ])
+    // Prose after `# planner:` and a cost are no mistakes.
+    #expect(
+      Self.read("FROM alpine\n# planner: this one is slow, cost=10s\nRUN make\n").diagnostics
+        .isEmpty)
+  }
+
+  @Test func aLinePragmaAppliesToFindingsInItsOwnFileOnly() {
+    let pragmas = Self.read("FROM alpine\n# planner ignore=PL309\nRUN echo\n")
+    let inDockerfile = Finding(
+      rule: "PL309", level: .note, file: "Dockerfile", range: .lines(3, 3), message: "m",
+      subject: "s")
+    var inScript = inDockerfile
+    inScript.file = "flatten.sh"
+    #expect(!pragmas.keeps(inDockerfile))
+    #expect(pragmas.keeps(inScript))
   }
 }

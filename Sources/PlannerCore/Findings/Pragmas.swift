@@ -24,8 +24,15 @@ package struct Pragmas: Hashable, Sendable {
   package var pinned: Set<Int> = []
   /// Unknown rule ids and malformed lists, as warnings.
   package var diagnostics: [Diagnostic] = []
+  /// The file the pragmas are in: a line's pragma applies to findings in that file only.
+  package var file = ""
 
   package init() {}
+
+  /// Whether the file has no pragma and no pragma warning.
+  package var isEmpty: Bool {
+    ignored.isEmpty && globallyIgnored.isEmpty && pinned.isEmpty && diagnostics.isEmpty
+  }
 
   /// Whether a rule is ignored at the instruction starting on `line` (or in the whole file).
   package func ignores(_ rule: String, atLine line: Int) -> Bool {
@@ -34,12 +41,16 @@ package struct Pragmas: Hashable, Sendable {
 
   /// Whether a finding survives the pragmas (and the rules a configuration turns off).
   package func keeps(_ finding: Finding, disabled: Set<String> = []) -> Bool {
-    !disabled.contains(finding.rule) && !ignores(finding.rule, atLine: finding.range.start.line)
+    guard !disabled.contains(finding.rule), !globallyIgnored.contains(finding.rule) else {
+      return false
+    }
+    return finding.file != file || ignored[finding.range.start.line]?.contains(finding.rule) != true
   }
 
   /// The pragmas of a parsed file.
   static func read(_ tree: SyntaxTree, file: String) -> Pragmas {
     var pragmas = Pragmas()
+    pragmas.file = file
     let layout = tree.layout
     for placement in layout.placements {
       let firstCommentLine = placement.range.start.line - placement.comments.count
@@ -75,7 +86,7 @@ package struct Pragmas: Hashable, Sendable {
 
   /// The words after `# planner` or `# planner:`, or nil when the line is no planner comment.
   static func plannerWords(_ line: String) -> [Substring]? {
-    var text = Substring(line).drop { $0 == " " || $0 == "\t" }
+    var text = Substring(line).drop { $0 == " " || $0 == "\t" || $0 == "\u{FEFF}" }
     guard text.first == "#" else { return nil }
     text = text.dropFirst().drop { $0 == " " || $0 == "\t" }
     guard text.lowercased().hasPrefix("planner") else { return nil }
@@ -100,6 +111,15 @@ package struct Pragmas: Hashable, Sendable {
         global = true
       } else if lowered == "pin" {
         pin = true
+      } else if lowered == "ignore" {
+        warn(
+          "'ignore' in a planner comment needs '=' and rule ids, as in 'ignore=PL303'", line, file)
+      } else if let equals = lowered.firstIndex(of: "="), !lowered.hasPrefix("ignore="),
+        lowered[..<equals] != "cost"
+      {
+        warn(
+          "unknown setting '\(word.prefix { $0 != "=" })' in a planner comment (planner reads ignore=, global, pin and cost=)",
+          line, file)
       } else if lowered.hasPrefix("ignore=") {
         let ids = word.dropFirst("ignore=".count).split(separator: ",")
         if ids.isEmpty {

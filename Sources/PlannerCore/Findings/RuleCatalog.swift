@@ -8,6 +8,8 @@ package struct Rule: Hashable, Sendable {
     case context
     /// Image size and reproducibility, from the advice on small images.
     case hygiene
+    /// The input itself: a Dockerfile BuildKit would reject.
+    case input
   }
 
   package var id: String
@@ -23,6 +25,13 @@ package struct Rule: Hashable, Sendable {
 
 package enum RuleCatalog {
   package static let all: [Rule] = [
+    Rule(
+      id: "PL001", name: "dockerfile-error", category: .input, level: .error,
+      summary: "BuildKit would reject the Dockerfile.",
+      help:
+        "The file does not parse, or an instruction breaks BuildKit's rules (an unknown flag, a "
+        + "missing argument, a stage name used twice…); the message says which. Nothing else is "
+        + "reported for the file until it builds."),
     Rule(
       id: "PL101", name: "reorder-steps", category: .cache, level: .warning,
       summary: "Steps that rarely change run after steps that change often.",

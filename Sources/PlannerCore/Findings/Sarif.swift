@@ -17,7 +17,12 @@ enum Sarif {
     let driver = Driver(
       name: "planner", version: toolVersion, informationUri: FindingRenderer.homepage,
       rules: RuleCatalog.all.map(ReportingDescriptor.init))
-    let results = findings.map { Result($0, ruleIndex: ruleIndex[$0.rule.uppercased()]) }
+    // Distinct results need distinct fingerprints, or code scanning merges them (the same
+    // instruction in two stages): the same uniqueness the GitLab report keeps.
+    let fingerprints = GitLabCodeQuality.fingerprints(findings)
+    let results = zip(findings, fingerprints).map { finding, fingerprint in
+      Result(finding, ruleIndex: ruleIndex[finding.rule.uppercased()], fingerprint: fingerprint)
+    }
     return JSONOutput.encode(Log(runs: [Run(tool: Tool(driver: driver), results: results)]))
   }
 
@@ -124,7 +129,7 @@ enum Sarif {
     var fixes: [Fix]?
     var properties: Properties?
 
-    init(_ finding: Finding, ruleIndex: Int?) {
+    init(_ finding: Finding, ruleIndex: Int?, fingerprint: String) {
       ruleId = finding.rule
       self.ruleIndex = ruleIndex
       level = finding.level.rawValue
@@ -134,7 +139,7 @@ enum Sarif {
           physicalLocation: PhysicalLocation(
             artifactLocation: ArtifactLocation(finding.file), region: Region(finding.range)))
       ]
-      partialFingerprints = [Sarif.fingerprintKey: finding.fingerprint]
+      partialFingerprints = [Sarif.fingerprintKey: fingerprint]
       // SARIF requires at least one replacement per change, so an empty fix is left out.
       if let fix = finding.fix, !fix.replacements.isEmpty {
         fixes = [Fix(fix)]

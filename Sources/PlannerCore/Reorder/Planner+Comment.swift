@@ -53,6 +53,13 @@ extension Planner {
     package var diagnostics: [Diagnostic]
     /// Whether there is nothing to report.
     package var isClean: Bool
+    /// The levels of what the comment reports (its moves, its findings, and a warning for a
+    /// pull request that adds rebuild time), for `--fail-level`.
+    package var levels: [Finding.Level] = []
+
+    /// Nothing compared (every file was removed).
+    package static let empty = CommentOutcome(markdown: [], diagnostics: [], isClean: true)
+
   }
 
   /// `planner comment`: what the pull request does to rebuild time, what planner would change
@@ -89,7 +96,9 @@ extension Planner {
       let touched = ChangedLines.inNew(old: file.base ?? [], new: file.head)
       let reviewable = ChangedLines.inNew(old: file.base ?? [], new: file.head, context: 3)
       let hygiene = Hygiene.check(
-        source: file.head, input: HygieneInput(file: file.name, contextFiles: file.contextFiles)
+        source: file.head,
+        input: HygieneInput(
+          file: file.name, contextFiles: file.contextFiles, target: options.target)
       ).filter {
         pragmas.keeps($0, disabled: input.disabledRules)
           && ($0.range.start.line...max($0.range.start.line, $0.range.end.line))
@@ -107,16 +116,38 @@ extension Planner {
           headLines: UnifiedDiff.lines(of: file.head).map {
             String(decoding: file.head[$0], as: UTF8.self)
           },
-          hunks: ProposalHunks.make(old: file.head, new: proposal.proposed)))
+          span: ProposalSpan.make(old: file.head, new: proposal.proposed)))
     }
     let comment = CommentReport(
       sections: sections, commits: input.history.commits.count, baseName: input.baseName)
     if comment.isClean, quietIfClean {
       return CommentOutcome(markdown: [], diagnostics: diagnostics, isClean: true)
     }
+    var levels: [Finding.Level] = []
+    for section in sections where !section.isClean {
+      if section.delta > 0.05 { levels.append(.warning) }
+      levels += section.report.moves.map { RuleCatalog.rule($0.id)?.level ?? .warning }
+      levels += section.report.hygiene.map(\.level)
+    }
     return CommentOutcome(
       markdown: Array(comment.markdown().utf8), diagnostics: diagnostics,
-      isClean: comment.isClean)
+      isClean: comment.isClean, levels: levels)
+  }
+}
+
+extension Planner {
+  /// The comment with a line for each Dockerfile the pull request removes (nothing of it to
+  /// review); the marker stays first.
+  package static func commentNoting(
+    removed: [String], in outcome: CommentOutcome, quietIfClean: Bool
+  ) -> [UInt8] {
+    guard !removed.isEmpty else { return outcome.markdown }
+    let names = removed.map { "`\($0)`" }.joined(separator: ", ")
+    let line = "\(names) \(removed.count == 1 ? "is" : "are") removed by this pull request.\n"
+    if outcome.isClean {
+      return quietIfClean ? [] : Array((CommentReport.marker + "\n" + "planner: " + line).utf8)
+    }
+    return outcome.markdown + Array(("\n" + line).utf8)
   }
 }
 

@@ -123,6 +123,7 @@ extension Planner {
     diagnostics += pragmas.diagnostics
     var hygieneInput = input.hygiene ?? HygieneInput(file: input.file)
     hygieneInput.file = input.file
+    hygieneInput.target = options.target
     let hygiene = Hygiene.check(source: input.source, input: hygieneInput).filter {
       pragmas.keeps($0, disabled: input.disabledRules)
     }

@@ -87,6 +87,20 @@ struct Reorderer {
     let (dockerfile, found) = Dockerfile.build(from: tree, file: file, buildArgs: options.buildArgs)
     let errors = found.filter { $0.severity == .error }
     guard errors.isEmpty else { return (nil, errors) }
+    // A --target no stage has would leave nothing to build: say so rather than report zero.
+    if let target = options.target,
+      !dockerfile.stages.contains(where: { $0.name == target.lowercased() })
+    {
+      let range = dockerfile.stages.last?.from.range ?? .lines(1, 1)
+      return (
+        nil,
+        [
+          Diagnostic(
+            .error, "target stage \(GoValues.quoted(target)) could not be found", file: file,
+            range: range)
+        ]
+      )
+    }
     let (original, _, _) = replay(source)
     var notes: [String] = []
 
@@ -226,7 +240,8 @@ struct Reorderer {
       let splits = runSplits(tree, dockerfile, items)
       let (next, _) = reorder(RunSplit.apply(splits, to: tree))
       step(
-        to: next, id: "PL105", lines: splits.map(\.line),
+        to: next, id: "PL105",
+        lines: originalLines(splits.map(\.line), in: current, source: source),
         reason:
           "split the RUN after '\(splits.first.map { $0.first.joined(separator: " && ") } ?? "")' so that this stable part can run before the COPY it does not need"
       )
@@ -245,7 +260,10 @@ struct Reorderer {
         reason +=
           "; the big COPY's destination is written out as \(absolute.text), so that the WORKDIR before the install can move above it"
       }
-      step(to: next, id: "PL102", lines: [split.copyLine, split.installLine], reason: reason)
+      step(
+        to: next, id: "PL102",
+        lines: originalLines([split.copyLine, split.installLine], in: current, source: source),
+        reason: reason)
     }
     return moves
   }
@@ -321,20 +339,45 @@ struct Reorderer {
     guard verdict.isSame else { return nil }
     let (after, _, _) = replay(text)
     guard after.seconds <= replayed.seconds + 1e-9 else { return nil }
-    // The original lines of the merged instructions, found by their text.
-    var lineOfText: [String: Int] = [:]
-    for node in originalTree.instructions.reversed() {
-      lineOfText[String(decoding: node.original, as: UTF8.self)] = node.startLine
-    }
+    // The merged instructions' lines in the original file.
     let moves = merges.map { merge in
-      let lines = [merge.firstLine, merge.secondLine].map { line in
-        tree.instructions.first { $0.startLine == line }.flatMap {
-          lineOfText[String(decoding: $0.original, as: UTF8.self)]
-        } ?? line
-      }
-      return Move(id: merge.id, lines: lines, reason: merge.reason, seconds: 0, rebuilds: 0)
+      Move(
+        id: merge.id,
+        lines: originalLines([merge.firstLine, merge.secondLine], in: tree, source: originalTree),
+        reason: merge.reason, seconds: 0, rebuilds: 0)
     }
     return (text, after, moves)
+  }
+
+  /// The lines in `source` of the instructions starting on `lines` of `current`, a file made
+  /// from it by moving, splitting and merging instructions: an instruction is found by its text
+  /// and, among instructions with the same text, by its rank (the second `RUN npm ci` of the
+  /// current file is the second of the source). A line with no counterpart stays as it is.
+  func originalLines(_ lines: [Int], in current: [UInt8], source: [UInt8]) -> [Int] {
+    guard case .success(let now) = DockerfileParser(file: file).parse(current),
+      case .success(let before) = DockerfileParser(file: file).parse(source)
+    else { return lines }
+    return originalLines(lines, in: now, source: before)
+  }
+
+  func originalLines(_ lines: [Int], in current: SyntaxTree, source: SyntaxTree) -> [Int] {
+    func ranked(_ tree: SyntaxTree) -> [Int: (text: [UInt8], rank: Int)] {
+      var seen: [[UInt8]: Int] = [:]
+      var out: [Int: (text: [UInt8], rank: Int)] = [:]
+      for node in tree.instructions {
+        let rank = seen[node.original, default: 0]
+        seen[node.original] = rank + 1
+        out[node.startLine] = (node.original, rank)
+      }
+      return out
+    }
+    var lineOf: [[UInt8]: [Int]] = [:]
+    for node in source.instructions { lineOf[node.original, default: []].append(node.startLine) }
+    let now = ranked(current)
+    return lines.map { line in
+      guard let (text, rank) = now[line], let candidates = lineOf[text] else { return line }
+      return candidates[min(rank, candidates.count - 1)]
+    }
   }
 
   /// The lines (in the original) of the instructions that moved: those outside the longest run

@@ -25,8 +25,8 @@ struct CommentReport {
     var reviewableLines: Set<Int>
     /// The head's lines, each with its line ending.
     var headLines: [String]
-    /// The proposal's changes to the head's file, as whole-line replacements.
-    var hunks: [ProposalHunks.Hunk]
+    /// The part of the head's file the proposal changes, as one replacement.
+    var span: ProposalSpan?
 
     var delta: Double { after.seconds - (before?.seconds ?? 0) }
 
@@ -129,16 +129,17 @@ struct CommentReport {
           "| \(move.id) | \(SimulationReport.markdownCell(lines)) | \(SimulationReport.markdownCell(move.reason)) | \(move.seconds > 0 ? Self.seconds(move.seconds) : "—") |\n"
       }
       out += "\n"
-      let suggestions = section.hunks.compactMap { suggestion(for: $0, in: section) }
-      if detail < .noSuggestions {
-        for (lines, text) in suggestions {
-          let range =
-            lines.count == 1 ? " \(lines.lowerBound)" : "s \(lines.lowerBound)–\(lines.upperBound)"
-          out += "Suggested change for \(file) line\(range):\n\n"
-          out += fenced(text, info: "suggestion")
-        }
+      // One suggestion for the whole proposal, when every line it replaces is one a review
+      // may comment on: a part of it alone could break the file.
+      var proposal: (lines: ClosedRange<Int>, text: String)?
+      if let span = section.span { proposal = suggestion(for: span, in: section) }
+      if detail < .noSuggestions, let (lines, text) = proposal {
+        let range =
+          lines.count == 1 ? " \(lines.lowerBound)" : "s \(lines.lowerBound)–\(lines.upperBound)"
+        out += "Suggested change for \(file) line\(range) (the whole proposal):\n\n"
+        out += fenced(text, info: "suggestion")
       }
-      if detail < .noDiff, suggestions.count < section.hunks.count || detail >= .noSuggestions {
+      if detail < .noDiff, proposal == nil || detail >= .noSuggestions {
         out += "<details><summary>The proposed change</summary>\n\n"
         out += fenced(report.diff, info: "diff")
         out += "</details>\n\n"
@@ -155,24 +156,24 @@ struct CommentReport {
     return out
   }
 
-  /// A hunk as a GitHub suggestion: the lines it replaces and their new text, when they are all
-  /// lines a review may comment on. An insertion is anchored on the line before it.
-  private func suggestion(for hunk: ProposalHunks.Hunk, in section: FileSection)
+  /// The proposal as a GitHub suggestion: the lines it replaces and their new text, when they
+  /// are all lines a review may comment on. An insertion is anchored on the line before it.
+  private func suggestion(for span: ProposalSpan, in section: FileSection)
     -> (lines: ClosedRange<Int>, text: String)?
   {
-    let range = hunk.replacement.range
-    if range.start.line < range.end.line {
-      let lines = range.start.line...(range.end.line - 1)
+    if let lines = span.oldLines {
       guard lines.allSatisfy(section.reviewableLines.contains) else { return nil }
-      return (lines, hunk.replacement.text)
+      return (lines, span.replacement.text)
     }
-    let anchor = range.start.line - 1
+    let anchor = span.insertionLine - 1
     guard anchor >= 1, anchor <= section.headLines.count,
       section.reviewableLines.contains(anchor)
     else { return nil }
     var previous = section.headLines[anchor - 1]
     if !previous.hasSuffix("\n") { previous += "\n" }
-    return (anchor...anchor, previous + hunk.replacement.text)
+    var text = previous + span.replacement.text
+    if text.hasSuffix("\n") { text.removeLast() }
+    return (anchor...anchor, text)
   }
 
   /// A fenced code block whose fence is longer than any run of backticks in the text.

@@ -7,17 +7,10 @@ extension SuggestReport {
   {
     let instructions = InstructionLines(source: source, file: file)
     let window = "\(saving.commits) \(saving.measured ? "commits" : "assumed commits")"
-    let hunks = ProposalHunks.make(old: source, new: proposed)
-    // Each hunk goes to the first move whose lines it touches, else to the first move.
-    var fixes: [[Finding.Fix.Replacement]] = Array(repeating: [], count: moves.count)
-    for hunk in hunks {
-      let touched = moves.firstIndex { move in
-        move.lines.contains { hunk.oldLines.contains($0) }
-      }
-      if let index = touched ?? (moves.isEmpty ? nil : 0) {
-        fixes[index].append(hunk.replacement)
-      }
-    }
+    // The whole proposal as one replacement, on the first move: the moves depend on one
+    // another (a split's COPY and the reorder that places it), so a part alone could break the
+    // file. A tool that applies fixes one at a time applies this one, whole.
+    let span = ProposalSpan.make(old: source, new: proposed)
     var out: [Finding] = []
     for (index, move) in moves.enumerated() {
       let line = move.lines.first ?? 1
@@ -31,11 +24,12 @@ extension SuggestReport {
           range: instructions.range(startingAt: line), message: message,
           subject: move.id + " " + instructions.text(startingAt: line),
           seconds: move.seconds, rebuilds: move.rebuilds,
-          fix: fixes[index].isEmpty
-            ? nil
-            : Finding.Fix(
-              description: "apply planner's proposal for this move", file: file,
-              replacements: fixes[index])))
+          fix: index == 0
+            ? span.map {
+              Finding.Fix(
+                description: "apply planner's whole proposal (every move)", file: file,
+                replacements: [$0.replacement])
+            } : nil))
     }
     // Advice is about the context: it points at the first step that reads it.
     let anchor = instructions.firstContextRead
@@ -97,44 +91,59 @@ struct InstructionLines {
   func text(startingAt line: Int) -> String { texts[line] ?? "" }
 }
 
-/// The changed runs of lines between a file and its proposal, as whole-line replacements.
-enum ProposalHunks {
-  struct Hunk {
-    /// The 1-based lines of the old file that the hunk replaces (empty for a pure insertion).
-    var oldLines: ClosedRange<Int>
-    var replacement: Finding.Fix.Replacement
-  }
+/// The part of a file that its proposal changes, from the first changed line to the last, as
+/// one replacement: the edit a fix or a suggestion must make whole.
+///
+/// The range ends on its last line (not at the start of the next one, which the last line of a
+/// file does not have): before that line's ending when the text ends with the same one (left
+/// out of the text), else after it. A proposal
+/// that only inserts has an empty range where the text goes.
+struct ProposalSpan {
+  /// The 1-based lines of the old file that the span replaces (empty for a pure insertion).
+  var oldLines: ClosedRange<Int>?
+  /// The line the insertion goes before, for a pure insertion.
+  var insertionLine: Int
+  var replacement: Finding.Fix.Replacement
 
-  static func make(old: [UInt8], new: [UInt8]) -> [Hunk] {
-    guard old != new else { return [] }
-    let (steps, _, newLines) = UnifiedDiff.lineEdits(old: old, new: new)
-    var hunks: [Hunk] = []
-    var index = 0
-    while index < steps.count {
-      guard steps[index].kind != .keep else {
-        index += 1
-        continue
-      }
-      let firstOld = steps[index].old
-      var lastOld = firstOld  // exclusive
-      var text: [UInt8] = []
-      while index < steps.count, steps[index].kind != .keep {
-        let step = steps[index]
-        if step.kind == .delete {
-          lastOld = step.old + 1
-        } else {
-          text += new[newLines[step.new]]
-        }
-        index += 1
-      }
-      let range = SourceRange(
-        start: .init(line: firstOld + 1, column: 1), end: .init(line: lastOld + 1, column: 1))
-      hunks.append(
-        Hunk(
-          oldLines: (firstOld + 1)...max(firstOld + 1, lastOld),
-          replacement: .init(range: range, text: String(decoding: text, as: UTF8.self))))
+  static func make(old: [UInt8], new: [UInt8]) -> ProposalSpan? {
+    guard old != new else { return nil }
+    let (steps, oldLines, newLines) = UnifiedDiff.lineEdits(old: old, new: new)
+    guard let first = steps.firstIndex(where: { $0.kind != .keep }),
+      let last = steps.lastIndex(where: { $0.kind != .keep })
+    else { return nil }
+    let start = steps[first].old
+    var end = start  // exclusive
+    var text: [UInt8] = []
+    for step in steps[first...last] {
+      if step.kind != .insert { end = step.old + 1 }
+      if step.kind != .delete { text += new[newLines[step.new]] }
     }
-    return hunks
+    guard end > start else {
+      let at = SourcePosition(line: start + 1, column: 1)
+      return ProposalSpan(
+        oldLines: nil, insertionLine: start + 1,
+        replacement: .init(
+          range: SourceRange(start: at, end: at), text: String(decoding: text, as: UTF8.self)))
+    }
+    // End at the end of the last replaced line, and leave its line ending out of the text;
+    // when the text does not end with that same line ending (the span only deletes, or the
+    // file's last newline changes), the range takes the ending in too.
+    let lastLine = old[oldLines[end - 1]]
+    var ending = 0
+    if lastLine.last == 0x0A { ending = lastLine.dropLast().last == 0x0D ? 2 : 1 }
+    if ending > 0, text.count >= ending,
+      Array(text.suffix(ending)) == Array(lastLine.suffix(ending))
+    {
+      text.removeLast(ending)
+    } else {
+      ending = 0
+    }
+    let range = SourceRange(
+      start: .init(line: start + 1, column: 1),
+      end: .init(line: end, column: lastLine.count - ending + 1))
+    return ProposalSpan(
+      oldLines: (start + 1)...end, insertionLine: start + 1,
+      replacement: .init(range: range, text: String(decoding: text, as: UTF8.self)))
   }
 }
 
