@@ -57,8 +57,11 @@ extension PlannerCommand {
         // What the pull request changes is measured from where it branched off: a base that
         // moved on since must not be credited to the pull request (as GitHub's diff does).
         let forkPoint = repository.mergeBase(baseID, headID) ?? baseID
+        // A commit id (as the Action passes) is shown short, as GitHub shows it.
+        let shown =
+          base.count == 40 && base.allSatisfy(\.isHexDigit) ? String(base.prefix(7)) : base
         let baseName =
-          forkPoint == baseID ? base : "\(base) at the merge base \(forkPoint.prefix(7))"
+          forkPoint == baseID ? shown : "\(shown) at the merge base \(forkPoint.prefix(7))"
         var files: [Planner.CommentInput.File] = []
         var removed: [String] = []
         var history: SimulationInput?

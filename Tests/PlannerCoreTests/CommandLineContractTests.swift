@@ -523,4 +523,18 @@ struct CommandLineContractTests {
     let run = try Self.planner(["suggest", "-", "-"], in: folder)
     #expect(run.status == 2)
   }
+
+  @Test(.enabled(if: gitPath != nil, "needs git"))
+  func aBaseGivenAsACommitIdIsShownShort() throws {
+    // The Action passes the base as a full commit id.
+    let repository = try Self.pullRequestRepository()
+    guard let gitPath = Self.gitPath else { return }
+    let id = try Self.run(URL(fileURLWithPath: gitPath), ["rev-parse", "main"], in: repository.url)
+      .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(id.count == 40)
+    let run = try Self.planner(["comment", "--base", id, "--head", "pr"], in: repository)
+    #expect(run.status == 0)
+    #expect(run.stdout.contains(" commits of `\(id.prefix(7))` ("))
+    #expect(!run.stdout.contains(id))
+  }
 }
