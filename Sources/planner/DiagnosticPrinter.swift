@@ -4,13 +4,36 @@ import PlannerCore
 /// Writes diagnostics to standard error, one `file:line:col: severity: message` a line.
 enum DiagnosticPrinter {
   static func print(_ diagnostics: [Diagnostic]) {
-    for diagnostic in diagnostics {
-      FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
-    }
+    for diagnostic in diagnostics { emit(diagnostic.description + "\n") }
   }
 
   static func print(_ error: PlannerError) {
-    FileHandle.standardError.write(Data(("planner: error: \(error.description)\n").utf8))
+    emit("planner: error: \(error.description)\n")
+  }
+
+  /// Standard error, or the buffer of the file a worker thread is reading (see `collect`).
+  static func emit(_ text: String) {
+    guard !text.isEmpty else { return }
+    if let buffer = Thread.current.threadDictionary[bufferKey] as? Buffer {
+      buffer.text += text
+    } else {
+      FileHandle.standardError.write(Data(text.utf8))
+    }
+  }
+
+  /// Runs `body` with what it writes to standard error kept, and returns both, so that files
+  /// read in parallel report in the order they were given.
+  static func collect<T>(_ body: () -> T) -> (T, String) {
+    let buffer = Buffer()
+    Thread.current.threadDictionary[bufferKey] = buffer
+    defer { Thread.current.threadDictionary[bufferKey] = nil }
+    return (body(), buffer.text)
+  }
+
+  private static let bufferKey = "planner.diagnostics"
+
+  private final class Buffer {
+    var text = ""
   }
 }
 
@@ -29,11 +52,11 @@ extension DiagnosticPrinter {
   /// A problem with git or the history: a warning planner goes on after, or an error.
   static func print(_ problem: PlannerHistoryError) {
     let severity = problem.isWarning ? "warning" : "error"
-    FileHandle.standardError.write(Data(("planner: \(severity): \(problem.description)\n").utf8))
+    emit("planner: \(severity): \(problem.description)\n")
   }
 
   /// A warning about the run rather than about one file's line.
   static func warn(_ message: String) {
-    FileHandle.standardError.write(Data(("planner: warning: \(message)\n").utf8))
+    emit("planner: warning: \(message)\n")
   }
 }

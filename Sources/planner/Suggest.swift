@@ -66,12 +66,26 @@ extension PlannerCommand {
       let jsonArray = format == .json && paths.count > 1
       var reportsWritten = 0
       if jsonArray { ReportPrinter.write("[\n") }
+      // The files are independent: work on them in parallel, then report in the given order.
+      let results = Results(count: paths.count)
+      DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+        let path = paths[index]
+        let (result, messages) = DiagnosticPrinter.collect {
+          Result {
+            let configuration = try replay.configuration(for: path)
+            return (
+              configuration,
+              try suggest(path, configuration: configuration, contextWalk: contextWalk)
+            )
+          }
+        }
+        results.set(index, result, messages: messages)
+      }
       for (index, path) in paths.enumerated() {
         if index > 0, format != .json, ciFormat == nil { ReportPrinter.write(Array("\n".utf8)) }
+        DiagnosticPrinter.emit(results.messages(index))
         do {
-          let configuration = try replay.configuration(for: path)
-          let outcome = try suggest(
-            path, configuration: configuration, contextWalk: contextWalk)
+          let (configuration, outcome) = try results.get(index)
           if jsonArray, !outcome.report.isEmpty {
             if reportsWritten > 0 { ReportPrinter.write(",\n") }
             ReportPrinter.write(Array(outcome.report.reversed().drop { $0 == 0x0A }.reversed()))
@@ -123,16 +137,54 @@ extension PlannerCommand {
     }
 
     /// The context folder's files, walked once for every file of the run (they share it).
-    final class ContextWalk {
-      private var known: [String] = []
-      private var walked = false
+    final class ContextWalk: @unchecked Sendable {
+      private let lock = NSLock()
+      private var known: [String]?
 
       func paths(_ folder: String) throws -> [String] {
-        if !walked {
-          known = try ContextFolder.walk(folder).paths
-          walked = true
-        }
-        return known
+        lock.lock()
+        defer { lock.unlock() }
+        if let known { return known }
+        let walked = try ContextFolder.walk(folder).paths
+        known = walked
+        return walked
+      }
+    }
+
+    /// Each file's outcome, filled in by the workers, read in order after.
+    final class Results: @unchecked Sendable {
+      private let lock = NSLock()
+      private var values: [Swift.Result<(PlannerConfiguration, Planner.SuggestOutcome), Error>?]
+      /// What reading each file wrote to standard error (warnings), to print in order.
+      private var written: [String]
+
+      init(count: Int) {
+        values = Array(repeating: nil, count: count)
+        written = Array(repeating: "", count: count)
+      }
+
+      func set(
+        _ index: Int, _ value: Swift.Result<(PlannerConfiguration, Planner.SuggestOutcome), Error>,
+        messages: String
+      ) {
+        lock.lock()
+        values[index] = value
+        written[index] = messages
+        lock.unlock()
+      }
+
+      func messages(_ index: Int) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        return written[index]
+      }
+
+      func get(_ index: Int) throws -> (PlannerConfiguration, Planner.SuggestOutcome) {
+        lock.lock()
+        let value = values[index]
+        lock.unlock()
+        guard let value else { throw PlannerError.unreadableFile("", reason: "not read") }
+        return try value.get()
       }
     }
 

@@ -537,4 +537,26 @@ struct CommandLineContractTests {
     #expect(run.stdout.contains(" commits of `\(id.prefix(7))` ("))
     #expect(!run.stdout.contains(id))
   }
+
+  @Test func severalFilesReadInParallelReportInTheGivenOrderEveryTime() throws {
+    // Files are read in parallel; reports and warnings still come in the order given.
+    var files: [String: String] = [:]
+    let names = (1...8).map { "f\($0).Dockerfile" }
+    for (index, name) in names.enumerated() {
+      files[name] =
+        index % 2 == 0
+        ? Self.wholeCopyFirst : "FROM alpine\n# planner ingore=PL303\nRUN apk add curl\n"
+    }
+    let folder = try Self.nodeFolder(extra: files)
+    let order = Array(names.reversed())
+    let first = try Self.planner(["suggest", "--format", "json"] + order, in: folder)
+    let second = try Self.planner(["suggest", "--format", "json"] + order, in: folder)
+    #expect(first.status == 0)
+    #expect(first.stdout == second.stdout && first.stderr == second.stderr)
+    let reports =
+      try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [[String: Any]]
+    #expect(reports?.compactMap { $0["file"] as? String } == order)
+    let warned = first.stderr.split(separator: "\n").compactMap { $0.split(separator: ":").first }
+    #expect(warned == order.filter { names.firstIndex(of: $0)! % 2 == 1 }.map { Substring($0) })
+  }
 }
