@@ -62,6 +62,12 @@ extension PlannerCommand {
           base.count == 40 && base.allSatisfy(\.isHexDigit) ? String(base.prefix(7)) : base
         let baseName =
           forkPoint == baseID ? shown : "\(shown) at the merge base \(forkPoint.prefix(7))"
+        // The head's tracked files in the context (one `git ls-tree` for every Dockerfile).
+        let contextPrefix = probe.prefix.isEmpty ? "" : probe.prefix + "/"
+        let headTree = try repository.listTree(headID, under: probe.prefix).compactMap { file in
+          file.path.hasPrefix(contextPrefix)
+            ? String(file.path.dropFirst(contextPrefix.count)) : nil
+        }
         var files: [Planner.CommentInput.File] = []
         var removed: [String] = []
         var history: SimulationInput?
@@ -73,7 +79,7 @@ extension PlannerCommand {
           guard
             let file = try read(
               path: path, relative: relative, base: forkPoint, head: headID, probe: probe,
-              repository: repository)
+              headTree: headTree, repository: repository)
           else {
             removed.append(path)
             continue
@@ -110,7 +116,8 @@ extension PlannerCommand {
     /// One Dockerfile at both revisions, with each side's ignore file and the head's context.
     private func read(
       path: String, relative: String, base: String, head: String,
-      probe: (prefix: String, isShallow: Bool, top: String), repository: GitRepository
+      probe: (prefix: String, isShallow: Bool, top: String), headTree: [String],
+      repository: GitRepository
     ) throws -> Planner.CommentInput.File? {
       let context = probe.prefix
       // The ignore file candidates (`<Dockerfile>.dockerignore`, then the context's), each side.
@@ -138,10 +145,7 @@ extension PlannerCommand {
       }
       let headIgnore = ignore(at: head)
       let prefix = context.isEmpty ? "" : context + "/"
-      let tracked = try repository.listTree(head, under: context).compactMap { file in
-        file.path.hasPrefix(prefix) ? String(file.path.dropFirst(prefix.count)) : nil
-      }
-      let contextFiles = Planner.sentFiles(tracked, ignore: headIgnore?.current)
+      let contextFiles = Planner.sentFiles(headTree, ignore: headIgnore?.current)
       // The manifests at the head, as the split must copy what they name.
       let manifestNames = contextFiles.filter(Planner.SuggestInput.isManifest)
       var manifests: [String: [UInt8]] = [:]

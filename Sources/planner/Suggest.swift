@@ -61,7 +61,7 @@ extension PlannerCommand {
       var findingsReachLevel = false
       var allFindings: [Finding] = []
       let ciFormat = format.findingFormat
-      let contextWalk = ContextWalk()
+      let context = SharedContext()
       // Several files in JSON: one array of reports, so that the output is one document.
       let jsonArray = format == .json && paths.count > 1
       var reportsWritten = 0
@@ -75,7 +75,7 @@ extension PlannerCommand {
             let configuration = try replay.configuration(for: path)
             return (
               configuration,
-              try suggest(path, configuration: configuration, contextWalk: contextWalk)
+              try suggest(path, configuration: configuration, context: context)
             )
           }
         }
@@ -136,21 +136,6 @@ extension PlannerCommand {
       if (strict && overThreshold) || findingsReachLevel { throw PlannerExit.findings }
     }
 
-    /// The context folder's files, walked once for every file of the run (they share it).
-    final class ContextWalk: @unchecked Sendable {
-      private let lock = NSLock()
-      private var known: [String]?
-
-      func paths(_ folder: String) throws -> [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        if let known { return known }
-        let walked = try ContextFolder.walk(folder).paths
-        known = walked
-        return walked
-      }
-    }
-
     /// Each file's outcome, filled in by the workers, read in order after.
     final class Results: @unchecked Sendable {
       private let lock = NSLock()
@@ -189,7 +174,7 @@ extension PlannerCommand {
     }
 
     /// One file: its history when it is in a git repository, else the context folder's files.
-    func suggest(_ path: String, configuration: PlannerConfiguration, contextWalk: ContextWalk)
+    func suggest(_ path: String, configuration: PlannerConfiguration, context: SharedContext)
       throws -> Planner.SuggestOutcome
     {
       let source = try DockerfileOptions.read(path)
@@ -211,16 +196,16 @@ extension PlannerCommand {
         contextFiles = Planner.sentFiles(tracked, ignore: ignore?.text)
       } else {
         contextFiles = Planner.sentFiles(
-          try contextWalk.paths(replay.contextFolder), ignore: ignore?.text)
+          try context.paths(replay.contextFolder), ignore: ignore?.text)
       }
       let root = URL(fileURLWithPath: replay.contextFolder, isDirectory: true)
       return Planner.suggest(
         .init(
           source: source, file: displayName, contextFiles: contextFiles, history: history,
-          manifestContents: ContextFolder.manifests(contextFiles, in: root),
+          manifestContents: ContextFolder.manifests(contextFiles, in: root, from: context),
           hygiene: ContextFolder.hygieneInput(
             file: displayName, contextFiles: contextFiles, root: root,
-            contextName: replay.contextFolder, ignore: ignore),
+            contextName: replay.contextFolder, ignore: ignore, from: context),
           disabledRules: configuration.disable),
         options: replay.simulationOptions(configuration), format: format)
     }
@@ -232,15 +217,12 @@ extension PlannerConfiguration.FailLevel: ExpressibleByArgument {}
 extension ContextFolder {
   /// The content of the dependency manifests among a context's files (small files only): what an
   /// install reads besides them.
-  static func manifests(_ files: [String], in root: URL) -> [String: [UInt8]] {
+  static func manifests(_ files: [String], in root: URL, from context: SharedContext)
+    -> [String: [UInt8]]
+  {
     var manifests: [String: [UInt8]] = [:]
     for file in files where Planner.SuggestInput.isManifest(file) {
-      let url = root.appendingPathComponent(file)
-      if let size = try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize, size <= 1_048_576,
-        let data = try? Data(contentsOf: url)
-      {
-        manifests[file] = Array(data)
-      }
+      manifests[file] = context.smallFile(root.appendingPathComponent(file), limit: 1_048_576)
     }
     return manifests
   }
@@ -253,7 +235,7 @@ extension ContextFolder {
   /// ignore file, and the scripts that might flatten images.
   static func hygieneInput(
     file: String, contextFiles: [String], root: URL, contextName: String,
-    ignore: (name: String, text: [UInt8])?
+    ignore: (name: String, text: [UInt8])?, from context: SharedContext
   ) -> HygieneInput {
     let manager = FileManager.default
     var probes: [String] = []
@@ -270,12 +252,7 @@ extension ContextFolder {
     var scripts: [String: [UInt8]] = [:]
     let prefix = contextName == "." || contextName.isEmpty ? "" : contextName + "/"
     for path in contextFiles where scripts.count < 64 && isScript(path) {
-      let url = root.appendingPathComponent(path)
-      if let size = try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize, size <= 262_144,
-        let data = try? Data(contentsOf: url)
-      {
-        scripts[prefix + path] = Array(data)
-      }
+      scripts[prefix + path] = context.smallFile(root.appendingPathComponent(path), limit: 262_144)
     }
     return HygieneInput(
       file: file, contextFiles: contextFiles + sent, allContextPaths: contextFiles + probes,
@@ -291,5 +268,38 @@ extension ContextFolder {
       || (path.hasPrefix(".github/workflows/")
         && (name.hasSuffix(".yml") || name.hasSuffix(".yaml")))
       || name == ".gitlab-ci.yml"
+  }
+}
+
+/// The context folder that the files of one `suggest` call share: walked once, and each small
+/// file in it (manifests, scripts) read once, however many Dockerfiles ask.
+final class SharedContext: @unchecked Sendable {
+  private let lock = NSLock()
+  private var walked: [String]?
+  private var files: [String: [UInt8]?] = [:]
+
+  func paths(_ folder: String) throws -> [String] {
+    lock.lock()
+    defer { lock.unlock() }
+    if let walked { return walked }
+    let paths = try ContextFolder.walk(folder).paths
+    walked = paths
+    return paths
+  }
+
+  /// A file's bytes when it is at most `limit` bytes long; nil when larger or unreadable.
+  func smallFile(_ url: URL, limit: Int) -> [UInt8]? {
+    lock.lock()
+    defer { lock.unlock() }
+    let key = "\(limit) \(url.path)"
+    if let known = files[key] { return known }
+    var bytes: [UInt8]?
+    if let size = try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize, size <= limit,
+      let data = try? Data(contentsOf: url)
+    {
+      bytes = Array(data)
+    }
+    files[key] = bytes
+    return bytes
   }
 }

@@ -179,24 +179,15 @@ package struct PlannerConfiguration: Hashable, Sendable {
     return (configuration, diagnostics)
   }
 
-  /// The known word nearest to a misspelt one, when it is near enough to be a typo.
+  /// The known word nearest to a misspelt one, when it is near enough to be a typo (the edit
+  /// distance BuildKit's suggestions use, with a longer reach for long words).
   static func closest(_ word: String, in words: [String]) -> String? {
-    func distance(_ a: [Character], _ b: [Character]) -> Int {
-      var row = Array(0...b.count)
-      for i in 1...max(a.count, 1) where !a.isEmpty {
-        var previous = row[0]
-        row[0] = i
-        for j in 1...max(b.count, 1) where !b.isEmpty {
-          let current = row[j]
-          row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-          previous = current
-        }
-      }
-      return row[b.count]
-    }
-    let lowered = Array(word.lowercased())
-    let best = words.map { ($0, distance(lowered, Array($0.lowercased()))) }.min { $0.1 < $1.1 }
+    let lowered = Array(word.lowercased().unicodeScalars)
+    let best = words.map {
+      ($0, InstructionParser.levenshtein(lowered, Array($0.lowercased().unicodeScalars)))
+    }.min { $0.1 < $1.1 }
     guard let best, best.1 <= max(2, word.count / 3) else { return nil }
     return best.0
   }
+
 }

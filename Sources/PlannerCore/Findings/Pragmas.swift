@@ -86,9 +86,15 @@ package struct Pragmas: Hashable, Sendable {
 
   /// The words after `# planner` or `# planner:`, or nil when the line is no planner comment.
   static func plannerWords(_ line: String) -> [Substring]? {
-    var text = Substring(line).drop { $0 == " " || $0 == "\t" || $0 == "\u{FEFF}" }
+    plannerText(line)?.split(whereSeparator: \.isWhitespace)
+  }
+
+  /// What follows `# planner` or `# planner:` on a comment line, or nil when the line is no
+  /// planner comment (`# plannerish` is not): shared with the `cost=` reading of `StepCost`.
+  static func plannerText(_ line: String) -> Substring? {
+    var text = Substring(line).drop { $0.isWhitespace || $0 == "\u{FEFF}" }
     guard text.first == "#" else { return nil }
-    text = text.dropFirst().drop { $0 == " " || $0 == "\t" }
+    text = text.dropFirst().drop { $0.isWhitespace }
     guard text.lowercased().hasPrefix("planner") else { return nil }
     text = text.dropFirst("planner".count)
     if text.first == ":" {
@@ -96,7 +102,7 @@ package struct Pragmas: Hashable, Sendable {
     } else if let first = text.first, !first.isWhitespace {
       return nil
     }
-    return text.split(whereSeparator: \.isWhitespace)
+    return text
   }
 
   private mutating func parse(_ words: [Substring], line: Int, file: String) -> (

@@ -128,8 +128,8 @@ extension Planner {
       pragmas.keeps($0, disabled: input.disabledRules)
     }
     // Advice is reported at the first step that reads the context: a pragma there silences it.
-    let adviceLine = InstructionLines(source: input.source, file: input.file).firstContextRead
-      .start.line
+    let instructions = InstructionLines(source: input.source, file: input.file)
+    let adviceLine = instructions.firstContextRead.start.line
     let advice =
       input.disabledRules.contains("PL201") || pragmas.ignores("PL201", atLine: adviceLine)
       ? []
@@ -138,7 +138,8 @@ extension Planner {
       file: input.file, source: input.source, proposal: proposal,
       commits: history.commits.count, measured: measured, advice: advice, hygiene: hygiene)
     let findings = report.findings(
-      source: input.source, proposed: proposal.proposed, ignoreFile: history.ignoreFile
+      source: input.source, instructions: instructions, proposed: proposal.proposed,
+      ignoreFile: history.ignoreFile
     ).filter { pragmas.keeps($0, disabled: input.disabledRules) }
     let bytes: [UInt8] =
       switch format {

@@ -3,11 +3,11 @@
 /// It begins with the hidden marker `<!-- planner -->`, by which a bot finds its earlier comment
 /// to update. For each Dockerfile the pull request changes (or whose ignore file it changes):
 /// the rebuild time before and after, replayed over the same last commits of the base; what
-/// planner's proposal would save on top, with a table of its moves; the changes that stay inside
-/// lines the pull request touched as GitHub `suggestion` blocks, and the whole proposal as a diff
-/// in `<details>`; image-hygiene findings on the touched lines. Nothing to report: one line.
-/// The comment never exceeds GitHub's limit of 65,536 characters: the diff is dropped first,
-/// then the suggestions, then the text is cut, saying so.
+/// planner's proposal would save on top, with a table of its moves; the whole proposal as one
+/// GitHub `suggestion` block when every line it replaces is one a review may comment on, else as
+/// a diff in `<details>`; image-hygiene findings on the changed lines. Nothing to report: one
+/// line. The comment never exceeds GitHub's limit of 65,536 characters: the diff is dropped
+/// first, then the suggestion, then the text is cut, saying so.
 struct CommentReport {
   static let marker = "<!-- planner -->"
   static let limit = 65_536

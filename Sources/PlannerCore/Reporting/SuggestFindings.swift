@@ -2,10 +2,10 @@
 /// that CI tools read (SARIF, rdjson, GitLab, GitHub annotations, Checkstyle), with the
 /// proposal's diff cut into fixes: each changed run of lines goes to the move it belongs to.
 extension SuggestReport {
-  func findings(source: [UInt8], proposed: [UInt8], ignoreFile: SimulationInput.WatchedFile?)
-    -> [Finding]
-  {
-    let instructions = InstructionLines(source: source, file: file)
+  func findings(
+    source: [UInt8], instructions: InstructionLines, proposed: [UInt8],
+    ignoreFile: SimulationInput.WatchedFile?
+  ) -> [Finding] {
     let window = "\(saving.commits) \(saving.measured ? "commits" : "assumed commits")"
     // The whole proposal as one replacement, on the first move: the moves depend on one
     // another (a split's COPY and the reorder that places it), so a part alone could break the

@@ -372,17 +372,7 @@ enum CostEstimator {
   /// The values of every `cost=` on a `# planner` comment line, in order; nil for a `cost` with
   /// no `=` or nothing after it.
   private static func costValues(in comment: String) -> [String?] {
-    var text = Substring(comment).drop { $0.isWhitespace }
-    guard text.first == "#" else { return [] }
-    text = text.dropFirst().drop { $0.isWhitespace }
-    let prefix = "planner"
-    guard text.lowercased().hasPrefix(prefix) else { return [] }
-    text = text.dropFirst(prefix.count)
-    if text.first == ":" {
-      text = text.dropFirst()
-    } else if let first = text.first, !first.isWhitespace {
-      return []  // `# plannerish`, some other word
-    }
+    guard let text = Pragmas.plannerText(comment) else { return [] }
     let characters = Array(text)
     var values: [String?] = []
     var index = 0
