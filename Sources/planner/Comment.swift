@@ -6,6 +6,7 @@ extension PlannerCommand {
   /// The Markdown of a pull-request comment: what the change does to rebuild time.
   struct Comment: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "comment",
       abstract:
         "Write a pull-request comment: what the change does to rebuild time, and planner's fix.",
       discussion: """

@@ -6,6 +6,7 @@ extension PlannerCommand {
   /// Lists the build context as BuildKit receives it, and which step reads which file.
   struct Context: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "context",
       abstract: "List the build context after .dockerignore, and which step reads which file.",
       discussion: """
         The ignore file is <Dockerfile>.dockerignore next to the Dockerfile when it exists, \

@@ -6,6 +6,7 @@ extension PlannerCommand {
   /// How often paths change, and how often each step that reads the context would be invalidated.
   struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "history",
       abstract:
         "Show which paths change most, and how often each step that reads the context is invalidated.",
       discussion: """

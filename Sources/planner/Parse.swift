@@ -5,6 +5,7 @@ extension PlannerCommand {
   /// Prints what BuildKit's parser sees in a Dockerfile.
   struct Parse: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "parse",
       abstract: "Parse a Dockerfile exactly as BuildKit does and print the result.",
       discussion: """
         --format buildkit-dump prints what BuildKit's parser.Parse(…).AST.Dump() prints, plus a \

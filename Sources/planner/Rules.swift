@@ -7,6 +7,7 @@ extension PlannerCommand {
   /// Lists every rule with its id, for pragmas (`# planner ignore=ID`) and configuration.
   struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "rules",
       abstract: "List every rule planner reports, with its id, kind and level.")
 
     @Option(help: "Output format: text, json or markdown.")

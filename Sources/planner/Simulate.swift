@@ -11,6 +11,7 @@ extension PlannerCommand {
   /// Replays the last commits through the builder's cache, step by step.
   struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "simulate",
       abstract:
         "Replay the last commits through BuildKit's cache: which steps re-run, why, and at what cost.",
       discussion: """

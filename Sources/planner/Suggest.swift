@@ -8,6 +8,7 @@ extension PlannerCommand {
   /// Proposes a Dockerfile that builds the same image with fewer rebuilds, measured on history.
   struct Suggest: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "suggest",
       abstract:
         "Propose a Dockerfile that builds the same image and rebuilds less, measured on the repository's history.",
       discussion: """
