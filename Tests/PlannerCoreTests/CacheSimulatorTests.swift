@@ -22,8 +22,22 @@ struct CacheSimulatorTests {
     _ repository: RecordedRepository, _ options: SimulationOptions = .init(),
     ignore: String? = ".dockerignore"
   ) -> [CacheSimulator.Build] {
-    CacheSimulator(input: repository.input(ignore: ignore), options: options, timings: nil).run()
-      .builds
+    let input = repository.input(ignore: ignore)
+    let builds = CacheSimulator(input: input, options: options, timings: nil).run().builds
+    // The reorderer's replays leave out the causes; everything else must be the same.
+    var lean = CacheSimulator(input: input, options: options, timings: nil)
+    lean.explains = false
+    let leanBuilds = lean.run().builds
+    #expect(leanBuilds.map(outcome) == builds.map(outcome))
+    #expect(leanBuilds.map { $0.steps.map(\.inputs) } == builds.map { $0.steps.map(\.inputs) })
+    #expect(leanBuilds.allSatisfy { $0.steps.allSatisfy { $0.cause == nil } })
+    return builds
+  }
+
+  /// What a build costs, step by step, without the causes.
+  static func outcome(_ build: CacheSimulator.Build) -> String {
+    build.steps.map { "\($0.step.line):\($0.status.rawValue):\($0.seconds)" }.joined(separator: " ")
+      + " wall \(build.wallSeconds) cpu \(build.cpuSeconds)"
   }
 
   /// `line:status` for each step of a build.

@@ -41,9 +41,10 @@ enum IgnoreAdvice {
       return variant
     }
     let baseline = withIgnore(current, files: reorderer.contextFiles)
-    let (original, _, builds) = baseline.replay(source)
+    let (original, _, _) = baseline.replay(source)
     // The paths whose changes started rebuilds.
-    let costly = SimulationReport.summarize(builds).costliestPaths.map(\.path)
+    let costly = SimulationReport.summarize(baseline.explainedBuilds(source)).costliestPaths.map(
+      \.path)
     guard !costly.isEmpty else { return [] }
     // Paths a COPY, ADD or bind mount names itself: those are wanted in the image.
     var named: [String] = []

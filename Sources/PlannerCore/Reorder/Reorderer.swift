@@ -64,13 +64,18 @@ struct Reorderer {
     return result
   }
 
+  /// The builds of one file over the window, with why each step re-ran (which the memoized
+  /// replays leave out).
+  func explainedBuilds(_ source: [UInt8]) -> [CacheSimulator.Build] {
+    CacheSimulator(input: input(for: source), options: options, timings: nil).run().builds
+  }
+
   private func computeReplay(_ source: [UInt8]) -> (
     Replay, CacheSimulator.Build?, [CacheSimulator.Build]
   ) {
-    let (builds, _, base) = CacheSimulator(
-      input: input(for: source), options: options, timings: nil
-    )
-    .runWithBase()
+    var simulator = CacheSimulator(input: input(for: source), options: options, timings: nil)
+    simulator.explains = false
+    let (builds, _, base) = simulator.runWithBase()
     let seconds = builds.reduce(0) { $0 + $1.wallSeconds }
     let rebuilds = builds.filter { build in build.steps.contains { $0.status == .rebuilt } }.count
     return (Replay(seconds: seconds, rebuilds: rebuilds), base, builds)

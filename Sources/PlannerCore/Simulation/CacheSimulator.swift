@@ -17,6 +17,10 @@ struct CacheSimulator {
   let input: SimulationInput
   let options: SimulationOptions
   let timings: BuildTimings?
+  /// Whether each re-run step gets its cause. The reorderer only needs costs and keys, and
+  /// replays many candidates: without causes (and the records they compare with), a replay
+  /// makes no strings.
+  var explains = true
 
   /// One simulated build.
   struct Build: Sendable {
@@ -283,17 +287,19 @@ struct CacheSimulator {
       let prefix = BuildContext.relative(input.contextPrefix)
       var filter = self.filter(for: newPair.ignore)
       var touched: [Int: [String]] = [:]
+      let explains = simulator.explains
       if let pair, pair == newPair {
         for (id, old) in changed {
-          guard let readers = readersOfPath[id], !readers.isEmpty,
-            let relative = Self.contextPath(paths[id], prefix: prefix, filter: &filter)
-          else { continue }
+          // `readersOfPath` holds only the paths this pair's ignore file sends.
+          guard let readers = readersOfPath[id], !readers.isEmpty else { continue }
           let removed = Digest(path: paths[id], state: old)
           let added = stateDigests[id]
           for index in readers {
             digests[index].subtract(removed)
             digests[index].add(added)
-            touched[index, default: []].append(relative)
+          }
+          if explains, let relative = Self.contextPath(paths[id], prefix: prefix, filter: &filter) {
+            for index in readers { touched[index, default: []].append(relative) }
           }
         }
         return touched
@@ -309,7 +315,7 @@ struct CacheSimulator {
         let part = stateDigests[id]
         for index in readers { digests[index].add(part) }
       }
-      for (id, _) in changed {
+      for (id, _) in changed where explains {
         guard let relative = Self.contextPath(paths[id], prefix: prefix, filter: &filter) else {
           continue
         }
@@ -462,6 +468,9 @@ struct CacheSimulator {
       self.isFirst = isFirst
     }
 
+    /// No source stages, in its role: the same for every step.
+    static let noSources = Digest().shifted(2)
+
     func isCached(_ key: Digest) -> Bool {
       !isFirst && run.options.cache != .none && run.cache.contains(key)
     }
@@ -507,15 +516,20 @@ struct CacheSimulator {
       var fromResult = StepResult(
         step: stage.from, stageName: stage.name, status: fromCached ? .cached : .rebuilt,
         seconds: 0, cause: nil, inputs: parent)
+      let explains = run.simulator.explains
       if !fromCached {
         if let first = ranHere[parent] {
-          fromResult.cause = Cause(
-            kind: .parent, text: "the same step as line \(first), which runs once")
+          if explains {
+            fromResult.cause = Cause(
+              kind: .parent, text: "the same step as line \(first), which runs once")
+          }
         } else {
-          fromResult.cause =
-            parentRebuilt
-            ? Cause(kind: .parent, text: "its base stage re-ran")
-            : cause(for: stage.from, stage: stage.index, position: 0, parentRebuilt: false)
+          if explains {
+            fromResult.cause =
+              parentRebuilt
+              ? Cause(kind: .parent, text: "its base stage re-ran")
+              : cause(for: stage.from, stage: stage.index, position: 0, parentRebuilt: false)
+          }
           // Pulling an image costs; a stage base is already there.
           fromResult.seconds = stage.baseStage == nil ? stage.from.cost.seconds : 0
           ranHere[parent] = stage.from.line
@@ -526,7 +540,7 @@ struct CacheSimulator {
       time += fromResult.seconds
       cpu += fromResult.seconds
       results.append(fromResult)
-      var stageRecords = [record(stage.from, index: firstStep, sources: Digest())]
+      var stageRecords = explains ? [record(stage.from, index: firstStep, sources: Digest())] : []
       var missedAt: Int? = fromCached ? nil : stage.from.line
 
       for (offset, step) in stage.steps.enumerated() {
@@ -537,9 +551,11 @@ struct CacheSimulator {
           time = max(time, finish[source] ?? 0)
         }
         let content = index < run.digests.count ? run.digests[index] : Digest()
+        let shiftedContent = content.shifted(1)
+        let shiftedSources = step.sourceStages.isEmpty ? Self.noSources : sources.shifted(2)
         var own = step.definitionDigest
-        own.add(content.shifted(1))
-        own.add(sources.shifted(2))
+        own.add(shiftedContent)
+        own.add(shiftedSources)
         // The reorderer charges a per-build value to its ARG, not to the steps that see it.
         let inputs = own
         if BuildPlan.seesPerBuildValue(step) { own.add(Digest(label: "per-build \(buildIndex)")) }
@@ -551,14 +567,16 @@ struct CacheSimulator {
           cause: nil, inputs: inputs)
         if !cached {
           if let first = ranHere[key] {
-            result.cause = Cause(
-              kind: .parent, text: "the same step as line \(first), which runs once")
+            if explains {
+              result.cause = Cause(
+                kind: .parent, text: "the same step as line \(first), which runs once")
+            }
           } else {
             result.seconds = step.cost.seconds
             ranHere[key] = step.line
-            if let line = missedAt, !step.isLinked {
+            if explains, let line = missedAt, !step.isLinked {
               result.cause = Cause(kind: .parent, text: "after line \(line), which re-ran")
-            } else {
+            } else if explains {
               result.cause = cause(
                 for: step, stage: stage.index, position: offset + 1, parentRebuilt: false,
                 content: content, sources: sources, stepIndex: index)
@@ -578,11 +596,13 @@ struct CacheSimulator {
         time += result.seconds
         cpu += result.seconds
         results.append(result)
-        stageRecords.append(record(step, index: index, sources: sources))
-        var part = step.textDigest
-        part.add(content.shifted(1))
-        part.add(sources.shifted(2))
-        reproducible.add(part.shifted(UInt64(offset + 4)))
+        if explains { stageRecords.append(record(step, index: index, sources: sources)) }
+        if options.stageOutput == .reproducible {
+          var part = step.textDigest
+          part.add(shiftedContent)
+          part.add(shiftedSources)
+          reproducible.add(part.shifted(UInt64(offset + 4)))
+        }
       }
       finalKeys[stage.index] = parent
       finish[stage.index] = time
