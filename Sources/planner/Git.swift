@@ -478,19 +478,28 @@ private struct GitProcess {
     }
   }
 
-  /// Calls `body` with stdout in chunks of 64 KiB (the last one shorter) until git closes it;
+  /// Calls `body` with stdout in chunks of 256 KiB (the last one shorter) until git closes it;
   /// returns a message when reading failed. A pipe hands over a few hundred bytes per `read`,
   /// so the chunk is filled first: fewer, larger chunks for the parser.
+  ///
+  /// On a long stream (past 256 KiB), a `read` that brings less than 16 KiB means planner is
+  /// waiting on git, one small write at a time: each write then wakes planner on the other core
+  /// and the two ping-pong. Waiting 2 ms before the next `read` lets the pipe fill instead. On
+  /// `history --commits 10000` this took the run from 1.35 to 1.21 times the `git log` it
+  /// reads; the most it adds is 2 ms after git's last write.
   func readOutput(_ body: (ArraySlice<UInt8>) -> Void) -> String? {
     let descriptor = output.fileHandleForReading.fileDescriptor
     var chunk = [UInt8](repeating: 0, count: GitRepository.chunkSize)
     var filled = 0
+    var total = 0
     while true {
       let count = chunk.withUnsafeMutableBytes {
         read(descriptor, $0.baseAddress.map { $0 + filled }, $0.count - filled)
       }
       if count > 0 {
         filled += count
+        total += count
+        if count < 16_384, total > 262_144 { usleep(2_000) }
         if filled == chunk.count {
           body(chunk[...])
           filled = 0

@@ -48,9 +48,7 @@ enum IgnoreAdvice {
     guard !costly.isEmpty else { return [] }
     // Paths a COPY, ADD or bind mount names itself: those are wanted in the image.
     var named: [String] = []
-    if case .success(let tree) = DockerfileParser(file: reorderer.file).parse(source) {
-      let (dockerfile, _) = Dockerfile.build(
-        from: tree, file: reorderer.file, buildArgs: reorderer.options.buildArgs)
+    if let dockerfile = try? reorderer.parsed(source).get().dockerfile {
       for step in ContextSteps.find(in: dockerfile) {
         named += step.sources.compactMap(\.value).map { BuildContext.relative($0) }
           .filter { !$0.isEmpty }

@@ -54,8 +54,46 @@ struct Reorderer {
   final class Memo {
     var replays: [SourceKey: (Replay, CacheSimulator.Build?, [CacheSimulator.Build])] = [:]
     var reorders: [SourceKey: ([UInt8], [String])] = [:]
+    var parsed: [SourceKey: Result<Parsed, DockerfileParser.Failure>] = [:]
   }
   let memo = Memo()
+
+  /// A file parsed and modelled, with its stages' items made on first use: once per text, as
+  /// the candidates, the moves, the replays and the advice read the same files again.
+  final class Parsed {
+    let tree: SyntaxTree
+    let dockerfile: Dockerfile
+    let diagnostics: [Diagnostic]
+    private let contextFiles: [String]
+    private(set) lazy var items: [[StageItem]] = dockerfile.stages.map {
+      StageItems.make($0, contextFiles: contextFiles)
+    }
+
+    init(tree: SyntaxTree, file: String, buildArgs: [String: String], contextFiles: [String]) {
+      self.tree = tree
+      (dockerfile, diagnostics) = Dockerfile.build(from: tree, file: file, buildArgs: buildArgs)
+      self.contextFiles = contextFiles
+    }
+  }
+
+  func parsed(_ bytes: [UInt8]) -> Result<Parsed, DockerfileParser.Failure> {
+    if let known = memo.parsed[SourceKey(bytes)] { return known }
+    let result = DockerfileParser(file: file).parse(bytes).map { tree in
+      Parsed(
+        tree: tree, file: file, buildArgs: options.buildArgs, contextFiles: contextFiles)
+    }
+    memo.parsed[SourceKey(bytes)] = result
+    return result
+  }
+
+  /// The syntax tree of a file, or nil when it does not parse.
+  func tree(_ bytes: [UInt8]) -> SyntaxTree? { try? parsed(bytes).get().tree }
+
+  /// The parsed and modelled file, or nil when it does not build.
+  func model(_ bytes: [UInt8]) -> Parsed? {
+    guard let model = try? parsed(bytes).get(), !model.diagnostics.hasErrors else { return nil }
+    return model
+  }
 
   func replay(_ source: [UInt8]) -> (Replay, CacheSimulator.Build?, [CacheSimulator.Build]) {
     if let known = memo.replays[SourceKey(source)] { return known }
@@ -75,6 +113,9 @@ struct Reorderer {
   ) {
     var simulator = CacheSimulator(input: input(for: source), options: options, timings: nil)
     simulator.explains = false
+    if let model = try? parsed(source).get() {
+      simulator.current = (model.tree, model.dockerfile, model.diagnostics)
+    }
     let (builds, _, base) = simulator.runWithBase()
     let seconds = builds.reduce(0) { $0 + $1.wallSeconds }
     let rebuilds = builds.filter { build in build.steps.contains { $0.status == .rebuilt } }.count
@@ -84,13 +125,13 @@ struct Reorderer {
   // MARK: - Proposing
 
   func propose(_ source: [UInt8]) -> (Proposal?, [Diagnostic]) {
-    let tree: SyntaxTree
-    switch DockerfileParser(file: file).parse(source) {
+    let model: Parsed
+    switch parsed(source) {
     case .failure(let failure): return (nil, [failure.diagnostic])
-    case .success(let parsed): tree = parsed
+    case .success(let parsed): model = parsed
     }
-    let (dockerfile, found) = Dockerfile.build(from: tree, file: file, buildArgs: options.buildArgs)
-    let errors = found.filter { $0.severity == .error }
+    let (tree, dockerfile) = (model.tree, model.dockerfile)
+    let errors = model.diagnostics.filter { $0.severity == .error }
     guard errors.isEmpty else { return (nil, errors) }
     // A --target no stage has would leave nothing to build: say so rather than report zero.
     if let target = options.target,
@@ -109,7 +150,7 @@ struct Reorderer {
     let (original, _, _) = replay(source)
     var notes: [String] = []
 
-    let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
+    let items = model.items
     let splits = manifestSplits(tree, dockerfile, items)
     let runSplits = self.runSplits(tree, dockerfile, items)
     var best = source
@@ -188,14 +229,14 @@ struct Reorderer {
   func prepare(_ source: [UInt8], manifests: Bool, runs: Bool) -> [UInt8]? {
     var text = source
     if runs {
-      guard let (tree, dockerfile) = model(text) else { return nil }
-      let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
-      text = RunSplit.apply(runSplits(tree, dockerfile, items), to: tree)
+      guard let model = model(text) else { return nil }
+      text = RunSplit.apply(
+        runSplits(model.tree, model.dockerfile, model.items), to: model.tree)
     }
     if manifests {
-      guard let (tree, dockerfile) = model(text) else { return nil }
-      let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
-      text = ManifestSplit.apply(manifestSplits(tree, dockerfile, items), to: tree)
+      guard let model = model(text) else { return nil }
+      text = ManifestSplit.apply(
+        manifestSplits(model.tree, model.dockerfile, model.items), to: model.tree)
     }
     return text
   }
@@ -224,7 +265,7 @@ struct Reorderer {
       to: reordered, id: "PL101", lines: movedLines(from: source, to: reordered),
       reason: "run the steps that rarely change before the ones that change often")
     let (sunk, _) = reorder(current, moving: .everything)
-    if sunk != current, let (_, dockerfile) = model(source) {
+    if sunk != current, let dockerfile = model(source)?.dockerfile {
       // The per-build ARGs this file declares, and their lines in it.
       var declared: [(name: String, line: Int)] = []
       for instruction in dockerfile.stages.flatMap(\.instructions) {
@@ -240,10 +281,9 @@ struct Reorderer {
           "declare the ARG just before the first step that uses it: its value (\(names)) changes at every build, and every RUN after it that sees it re-runs"
       )
     }
-    if runs, let (tree, dockerfile) = model(current) {
-      let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
-      let splits = runSplits(tree, dockerfile, items)
-      let (next, _) = reorder(RunSplit.apply(splits, to: tree))
+    if runs, let model = model(current) {
+      let splits = runSplits(model.tree, model.dockerfile, model.items)
+      let (next, _) = reorder(RunSplit.apply(splits, to: model.tree))
       step(
         to: next, id: "PL105",
         lines: originalLines(splits.map(\.line), in: current, source: source),
@@ -253,11 +293,12 @@ struct Reorderer {
     }
     // Each manifest split in turn, found again in the file as it is by then.
     var remaining = manifests ? 8 : 0
-    while remaining > 0, let (tree, dockerfile) = model(current) {
+    while remaining > 0, let model = model(current) {
       remaining -= 1
-      let items = dockerfile.stages.map { StageItems.make($0, contextFiles: contextFiles) }
-      guard let split = manifestSplits(tree, dockerfile, items).first else { break }
-      let (next, _) = reorder(ManifestSplit.apply([split], to: tree))
+      guard let split = manifestSplits(model.tree, model.dockerfile, model.items).first else {
+        break
+      }
+      let (next, _) = reorder(ManifestSplit.apply([split], to: model.tree))
       guard next != current else { break }
       var reason =
         "copy only the files \(split.tool) reads (\(split.text.replacingOccurrences(of: "\n", with: "; "))) before it, so that it stays cached when other files change"
@@ -303,13 +344,6 @@ struct Reorderer {
     }
   }
 
-  /// The parsed and modelled file, or nil when it does not build.
-  func model(_ bytes: [UInt8]) -> (SyntaxTree, Dockerfile)? {
-    guard case .success(let tree) = DockerfileParser(file: file).parse(bytes) else { return nil }
-    let (dockerfile, found) = Dockerfile.build(from: tree, file: file, buildArgs: options.buildArgs)
-    return found.hasErrors ? nil : (tree, dockerfile)
-  }
-
   /// Adjacent RUNs of `source` merged where `RunMerge` allows it and the image and the cost stay
   /// the same; nil when there is nothing to merge. Lines are reported in the original file.
   func mergeRuns(
@@ -317,9 +351,8 @@ struct Reorderer {
   )
     -> (text: [UInt8], replayed: Replay, moves: [Move])?
   {
-    guard case .success(let tree) = DockerfileParser(file: file).parse(source) else { return nil }
-    let (dockerfile, found) = Dockerfile.build(from: tree, file: file, buildArgs: options.buildArgs)
-    guard !found.hasErrors else { return nil }
+    guard let model = model(source) else { return nil }
+    let (tree, dockerfile) = (model.tree, model.dockerfile)
     let (_, _, builds) = replay(source)
     var rebuilt: [String: [Bool]] = [:]
     for build in builds {
@@ -359,9 +392,7 @@ struct Reorderer {
   /// and, among instructions with the same text, by its rank (the second `RUN npm ci` of the
   /// current file is the second of the source). A line with no counterpart stays as it is.
   func originalLines(_ lines: [Int], in current: [UInt8], source: [UInt8]) -> [Int] {
-    guard case .success(let now) = DockerfileParser(file: file).parse(current),
-      case .success(let before) = DockerfileParser(file: file).parse(source)
-    else { return lines }
+    guard let now = tree(current), let before = tree(source) else { return lines }
     return originalLines(lines, in: now, source: before)
   }
 
@@ -388,9 +419,7 @@ struct Reorderer {
   /// The lines (in the original) of the instructions that moved: those outside the longest run
   /// the proposal keeps in its original relative order.
   func movedLines(from source: [UInt8], to proposed: [UInt8]) -> [Int] {
-    guard case .success(let before) = DockerfileParser(file: file).parse(source),
-      case .success(let after) = DockerfileParser(file: file).parse(proposed)
-    else { return [] }
+    guard let before = tree(source), let after = tree(proposed) else { return [] }
     // Each proposed instruction's original index, matched by text in order.
     var unused = Array(before.instructions.indices)
     var sequence: [Int] = []
@@ -453,11 +482,8 @@ struct Reorderer {
   }
 
   private func computeReorder(_ source: [UInt8], moving movable: Movable) -> ([UInt8], [String]) {
-    guard case .success(let tree) = DockerfileParser(file: file).parse(source) else {
-      return (source, [])
-    }
-    let (dockerfile, found) = Dockerfile.build(from: tree, file: file, buildArgs: options.buildArgs)
-    guard !found.hasErrors else { return (source, []) }
+    guard let model = model(source) else { return (source, []) }
+    let (tree, dockerfile) = (model.tree, model.dockerfile)
     let (_, base, builds) = replay(source)
     let history = InvalidationHistory(base: base, builds: builds, scope: options.cache)
     let pragmas = Pragmas.read(tree, file: file)
@@ -469,9 +495,8 @@ struct Reorderer {
       treeIndex[argument.range.start.line].map { .original($0) }
     }
     var changed = false
-    for stage in dockerfile.stages {
+    for (stage, items) in zip(dockerfile.stages, model.items) {
       if let index = treeIndex[stage.from.range.start.line] { order.append(.original(index)) }
-      let items = StageItems.make(stage, contextFiles: contextFiles)
       let everyCommit = OrderSearch.CommitSet(0..<builds.count, count: builds.count)
       let searchItems = items.map { item in
         let line = item.instruction.range.start.line

@@ -95,6 +95,18 @@ extension BuildPlan {
     }
     let (dockerfile, found) = Dockerfile.build(
       from: tree, file: file, buildArgs: options.buildArgs)
+    return make(
+      tree: tree, dockerfile: dockerfile, found: found, file: file, options: options,
+      timings: timings, copiedBytes: copiedBytes)
+  }
+
+  /// Compiles a Dockerfile already parsed and modelled (with `options.buildArgs`); `found` are
+  /// the model's diagnostics.
+  static func make(
+    tree: SyntaxTree, dockerfile: Dockerfile, found: [Diagnostic], file: String,
+    options: SimulationOptions, timings: BuildTimings? = nil,
+    copiedBytes: (Step) -> Int? = { _ in nil }
+  ) -> (BuildPlan?, [Diagnostic]) {
     var diagnostics = found.filter { $0.severity == .error }
     guard !diagnostics.hasErrors else { return (nil, diagnostics) }
 

@@ -21,6 +21,9 @@ struct CacheSimulator {
   /// replays many candidates: without causes (and the records they compare with), a replay
   /// makes no strings.
   var explains = true
+  /// The current Dockerfile (`input.dockerfile.current`) already parsed and modelled, when the
+  /// caller has it.
+  var current: (tree: SyntaxTree, dockerfile: Dockerfile, diagnostics: [Diagnostic])?
 
   /// One simulated build.
   struct Build: Sendable {
@@ -205,7 +208,11 @@ struct CacheSimulator {
     mutating func plan(for version: String) -> (BuildPlan?, [Diagnostic]) {
       if let known = plans[version] { return known }
       let compiled: (BuildPlan?, [Diagnostic])
-      if let source = content(of: input.dockerfile, version: version) {
+      if version == "", let (tree, dockerfile, diagnostics) = simulator.current {
+        compiled = BuildPlan.make(
+          tree: tree, dockerfile: dockerfile, found: diagnostics, file: input.dockerfile.name,
+          options: options, timings: simulator.timings, copiedBytes: copiedBytes)
+      } else if let source = content(of: input.dockerfile, version: version) {
         let bytes = copiedBytes
         compiled = BuildPlan.make(
           source: source, file: input.dockerfile.name, options: options,
