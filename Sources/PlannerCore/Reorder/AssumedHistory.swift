@@ -17,9 +17,14 @@ enum AssumedHistory {
     "settings.gradle.kts", "*.csproj", "*.fsproj", "*.sln", "Package.swift", "Package.resolved",
   ]
 
+  /// The names above without wildcards, looked up at once; the others matched one by one.
+  private static let exactNames = Set(manifestNames.filter { !$0.contains("*") })
+  private static let namePatterns = manifestNames.filter { $0.contains("*") }
+
   static func isManifest(_ path: String) -> Bool {
     let name = String(path.split(separator: "/").last ?? Substring(path))
-    return manifestNames.contains { (try? IgnoreMatcher.filepathMatch($0, name)) == true }
+    return exactNames.contains(name)
+      || namePatterns.contains { (try? IgnoreMatcher.filepathMatch($0, name)) == true }
   }
 
   /// The commits, newest first, as `git log` would give them; paths are context-relative.
@@ -49,13 +54,23 @@ enum AssumedHistory {
   }
 
   /// A made-up blob id, the same for the same path and version.
+  /// FNV-1a of `path`, a NUL and the version in decimal, as 40 hexadecimal digits.
   private static func blob(_ path: String, _ version: Int) -> String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in "\(path)\u{0}\(version)".utf8 {
-      hash ^= UInt64(byte)
-      hash = hash &* 0x100_0000_01b3
+    func feed<Bytes: Sequence<UInt8>>(_ bytes: Bytes) {
+      for byte in bytes {
+        hash ^= UInt64(byte)
+        hash = hash &* 0x100_0000_01b3
+      }
     }
-    let hex = String(hash, radix: 16)
-    return String(repeating: "0", count: 40 - hex.count) + hex
+    feed(path.utf8)
+    feed(CollectionOfOne(0))
+    feed(String(version).utf8)
+    let digits = Array("0123456789abcdef".utf8)
+    var hex = [UInt8](repeating: UInt8(ascii: "0"), count: 40)
+    for position in 0..<16 {
+      hex[39 - position] = digits[Int((hash >> (4 * UInt64(position))) & 0xF)]
+    }
+    return String(decoding: hex, as: UTF8.self)
   }
 }

@@ -42,9 +42,20 @@ enum IgnoreAdvice {
     }
     let baseline = withIgnore(current, files: reorderer.contextFiles)
     let (original, _, _) = baseline.replay(source)
-    // The paths whose changes started rebuilds.
-    let costly = SimulationReport.summarize(baseline.explainedBuilds(source)).costliestPaths.map(
-      \.path)
+    // The context paths the window changed that today's ignore file sends: a candidate that
+    // matches none of them cannot save anything, and is not replayed.
+    let prefix = BuildContext.relative(reorderer.history.contextPrefix)
+    var changed: Set<String> = []
+    for commit in reorderer.history.commits {
+      for change in commit.changes {
+        if prefix.isEmpty {
+          changed.insert(change.path)
+        } else if change.path.hasPrefix(prefix + "/") {
+          changed.insert(String(change.path.dropFirst(prefix.count + 1)))
+        }
+      }
+    }
+    let costly = Planner.sentFiles(Array(changed), ignore: current)
     guard !costly.isEmpty else { return [] }
     // Paths a COPY, ADD or bind mount names itself: those are wanted in the image.
     var named: [String] = []

@@ -102,12 +102,6 @@ struct Reorderer {
     return result
   }
 
-  /// The builds of one file over the window, with why each step re-ran (which the memoized
-  /// replays leave out).
-  func explainedBuilds(_ source: [UInt8]) -> [CacheSimulator.Build] {
-    CacheSimulator(input: input(for: source), options: options, timings: nil).run().builds
-  }
-
   private func computeReplay(_ source: [UInt8]) -> (
     Replay, CacheSimulator.Build?, [CacheSimulator.Build]
   ) {
@@ -563,8 +557,12 @@ struct Reorderer {
 /// Which commits invalidate each step by itself (its own inputs, wherever it stands), read from
 /// a replay: what `OrderSearch` needs.
 struct InvalidationHistory {
-  private var sets: [String: OrderSearch.CommitSet] = [:]
-  private var costs: [String: Double] = [:]
+  private struct Key: Hashable {
+    var stage: Int
+    var line: Int
+  }
+  private var sets: [Key: OrderSearch.CommitSet] = [:]
+  private var costs: [Key: Double] = [:]
   private let commitCount: Int
 
   init(
@@ -572,16 +570,16 @@ struct InvalidationHistory {
     scope: SimulationOptions.CacheScope
   ) {
     commitCount = builds.count
-    var seen: [String: Set<Digest>] = [:]
-    var previous: [String: Digest] = [:]
+    var seen: [Key: Set<Digest>] = [:]
+    var previous: [Key: Digest] = [:]
     for result in base?.steps ?? [] where result.status != .skipped {
-      let key = Self.key(result.step.stage, result.step.line)
+      let key = Key(stage: result.step.stage, line: result.step.line)
       seen[key, default: []].insert(result.inputs)
       previous[key] = result.inputs
     }
     for (index, build) in builds.enumerated() {
       for result in build.steps where result.status != .skipped {
-        let key = Self.key(result.step.stage, result.step.line)
+        let key = Key(stage: result.step.stage, line: result.step.line)
         costs[key] = result.step.cost.seconds
         let isNew: Bool
         switch scope {
@@ -598,13 +596,11 @@ struct InvalidationHistory {
     }
   }
 
-  private static func key(_ stage: Int, _ line: Int) -> String { "\(stage):\(line)" }
-
   func invalidations(stage: Int, line: Int) -> OrderSearch.CommitSet {
-    sets[Self.key(stage, line)] ?? OrderSearch.CommitSet(count: commitCount)
+    sets[Key(stage: stage, line: line)] ?? OrderSearch.CommitSet(count: commitCount)
   }
 
-  func seconds(stage: Int, line: Int) -> Double { costs[Self.key(stage, line)] ?? 0 }
+  func seconds(stage: Int, line: Int) -> Double { costs[Key(stage: stage, line: line)] ?? 0 }
 }
 
 /// A file's bytes as a dictionary key, hashed as one block rather than byte by byte (as an

@@ -290,7 +290,6 @@ struct CacheSimulator {
       plan: BuildPlan, pair newPair: (dockerfile: String, ignore: String),
       changed: [(id: Int, old: SimulationInput.FileState?)]
     ) -> [Int: [String]] {
-      let steps = plan.allSteps
       let prefix = BuildContext.relative(input.contextPrefix)
       var filter = self.filter(for: newPair.ignore)
       var touched: [Int: [String]] = [:]
@@ -314,7 +313,7 @@ struct CacheSimulator {
       pair = newPair
       let known =
         pairs["\(newPair.dockerfile) \(newPair.ignore)"]
-        ?? analyze(steps: steps, dockerfile: newPair.dockerfile, filter: &filter)
+        ?? analyze(steps: plan.allSteps, dockerfile: newPair.dockerfile, filter: &filter)
       pairs["\(newPair.dockerfile) \(newPair.ignore)"] = known
       readersOfPath = known.readersOfPath
       digests = known.untouched
