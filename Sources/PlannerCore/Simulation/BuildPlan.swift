@@ -33,6 +33,9 @@ struct BuildPlan: Sendable {
     /// `definition` and `text` hashed, once per plan: a replay adds them at every commit.
     var definitionDigest = Digest()
     var textDigest = Digest()
+    /// Whether the key changes at every build because the step sees a per-build argument
+    /// (`BuildPlan.seesPerBuildValue`), found with the digests.
+    var seesPerBuildValue = false
     /// Context sources the step reads (COPY, ADD, bind mounts).
     var readers: [SourceSelection.Reader]
     /// A source not known statically: assumed to read the whole context.
@@ -49,6 +52,7 @@ struct BuildPlan: Sendable {
     mutating func hashText() {
       definitionDigest = Digest(label: definition)
       textDigest = Digest(label: text)
+      seesPerBuildValue = BuildPlan.seesPerBuildValue(self)
     }
   }
 

@@ -173,15 +173,15 @@ struct CacheSimulator {
       }
     }
 
-    /// Applies a commit's changes; returns the paths whose state changed, with their old state.
-    mutating func apply(_ commit: Commit) -> [(id: Int, old: SimulationInput.FileState?)] {
-      var changed: [(id: Int, old: SimulationInput.FileState?)] = []
+    /// Applies a commit's changes; returns the paths whose state changed, with their old digest.
+    mutating func apply(_ commit: Commit) -> [(id: Int, old: Digest)] {
+      var changed: [(id: Int, old: Digest)] = []
       for change in commit.changes {
         guard let id = pathIDs[change.path] else { continue }
         let state: SimulationInput.FileState? =
           change.newMode == 0 ? nil : .init(blob: change.newBlob, mode: change.newMode)
         if states[id] != state {
-          changed.append((id, states[id]))
+          changed.append((id, stateDigests[id]))
           states[id] = state
           stateDigests[id] = Digest(path: change.path, state: state)
         }
@@ -288,7 +288,7 @@ struct CacheSimulator {
     /// per step (index into `plan.allSteps`), the changed context paths it reads.
     mutating func updateDigests(
       plan: BuildPlan, pair newPair: (dockerfile: String, ignore: String),
-      changed: [(id: Int, old: SimulationInput.FileState?)]
+      changed: [(id: Int, old: Digest)]
     ) -> [Int: [String]] {
       let prefix = BuildContext.relative(input.contextPrefix)
       var filter = self.filter(for: newPair.ignore)
@@ -298,10 +298,9 @@ struct CacheSimulator {
         for (id, old) in changed {
           // `readersOfPath` holds only the paths this pair's ignore file sends.
           guard let readers = readersOfPath[id], !readers.isEmpty else { continue }
-          let removed = Digest(path: paths[id], state: old)
           let added = stateDigests[id]
           for index in readers {
-            digests[index].subtract(removed)
+            digests[index].subtract(old)
             digests[index].add(added)
           }
           if explains, let relative = Self.contextPath(paths[id], prefix: prefix, filter: &filter) {
@@ -400,7 +399,7 @@ struct CacheSimulator {
     // MARK: One build
 
     mutating func build(
-      _ commit: Commit?, changed: [(id: Int, old: SimulationInput.FileState?)], index: Int
+      _ commit: Commit?, changed: [(id: Int, old: Digest)], index: Int
     ) -> Build {
       let dockerfileVersion = version(of: input.dockerfile)
       let ignoreVersion = input.ignoreFile.map { version(of: $0) } ?? "-"
@@ -459,8 +458,13 @@ struct CacheSimulator {
     var stageRebuilt: [Int: Bool] = [:]
     /// Keys run earlier in this build (identical steps run once).
     var ranHere: [Digest: Int] = [:]
+    /// What a per-build argument adds to a key in this build, and a re-run stage's new output.
+    let perBuild: Digest
+    let rebuilt: Digest
 
     typealias Record = Run.Record
+    static let perBuildBase = Digest(label: "per-build")
+    static let rebuiltBase = Digest(label: "rebuilt")
 
     init(
       run: Run, plan: BuildPlan, buildIndex: Int, touched: [Int: [String]], ignoreChanged: Bool,
@@ -469,6 +473,9 @@ struct CacheSimulator {
       self.run = run
       self.plan = plan
       self.buildIndex = buildIndex
+      let build = UInt64(bitPattern: Int64(buildIndex))
+      perBuild = Self.perBuildBase.shifted(build)
+      rebuilt = Self.rebuiltBase.shifted(build)
       self.touched = touched
       self.ignoreChanged = ignoreChanged
       self.isFirst = isFirst
@@ -564,7 +571,7 @@ struct CacheSimulator {
         own.add(shiftedSources)
         // The reorderer charges a per-build value to its ARG, not to the steps that see it.
         let inputs = own
-        if BuildPlan.seesPerBuildValue(step) { own.add(Digest(label: "per-build \(buildIndex)")) }
+        if step.seesPerBuildValue { own.add(perBuild) }
         var key = own
         if !step.isLinked { key.add(parent.shifted(3)) }
         let cached = isCached(key)
@@ -626,7 +633,7 @@ struct CacheSimulator {
         } else {
           // New bytes for this build; two stages that end in the same key are the same
           // vertex, run once, with one output (BuildKit merges identical steps).
-          var fresh = Digest(label: "rebuilt \(buildIndex)")
+          var fresh = rebuilt
           fresh.add(parent.shifted(5))
           outputIdentity[stage.index] = fresh
         }
@@ -651,7 +658,7 @@ struct CacheSimulator {
           : Cause(kind: .coldStart, text: "nothing is cached yet: the window starts at the root")
       }
       if run.options.cache == .none { return Cause(kind: .noCache, text: "--cache none") }
-      if BuildPlan.seesPerBuildValue(step) {
+      if step.seesPerBuildValue {
         let names = step.environment.filter { $0.hasSuffix("=" + BuildPlan.perBuildValue) }
           .map { String($0.prefix { $0 != "=" }) }
         return Cause(
@@ -707,64 +714,5 @@ struct CacheSimulator {
       let shown = sorted.prefix(3).joined(separator: ", ")
       return sorted.count > 3 ? "\(shown) (+\(sorted.count - 3) more) changed" : "\(shown) changed"
     }
-  }
-}
-
-/// An order-independent 128-bit digest: the sum of its parts' hashes. Equal sets of parts give
-/// equal digests; different ones collide with negligible probability. The hash seed changes from
-/// run to run, so a digest is never printed.
-struct Digest: Hashable, Sendable {
-  var high: UInt64 = 0
-  var low: UInt64 = 0
-
-  init() {}
-
-  /// The start of a stage's reproducible identity (`--assume-stage-output reproducible`).
-  static let reproducible = Digest(label: "reproducible")
-
-  init(label: String) {
-    (high, low) = Self.hash { $0.combine(label) }
-  }
-
-  init(path: String, state: SimulationInput.FileState?) {
-    guard let state else { return }
-    (high, low) = Self.hash {
-      $0.combine(path)
-      $0.combine(state.blob)
-      $0.combine(state.mode)
-    }
-  }
-
-  private static func hash(_ feed: (inout Hasher) -> Void) -> (UInt64, UInt64) {
-    var first = Hasher()
-    first.combine(0x5EED_0001 as UInt64)
-    feed(&first)
-    var second = Hasher()
-    second.combine(0x5EED_0002 as UInt64)
-    feed(&second)
-    return (
-      UInt64(bitPattern: Int64(first.finalize())), UInt64(bitPattern: Int64(second.finalize()))
-    )
-  }
-
-  mutating func add(_ other: Digest) {
-    high &+= other.high
-    low &+= other.low
-  }
-
-  mutating func subtract(_ other: Digest) {
-    high &-= other.high
-    low &-= other.low
-  }
-
-  /// The digest moved to a role, so that the same value in two roles does not cancel or merge.
-  func shifted(_ role: UInt64) -> Digest {
-    var out = Digest()
-    (out.high, out.low) = Self.hash {
-      $0.combine(role)
-      $0.combine(high)
-      $0.combine(low)
-    }
-    return out
   }
 }
