@@ -10,8 +10,10 @@ struct DigestTests {
     var lows: Set<UInt64> = []
     var count = 0
     for index in 0..<50_000 {
-      for label in ["step \(index)", "src/file\(index).js", String(repeating: "a", count: index % 97)]
-      {
+      let labels = [
+        "step \(index)", "src/file\(index).js", String(repeating: "a", count: index % 97),
+      ]
+      for label in labels {
         let digest = Digest(label: label)
         highs.insert(digest.high)
         lows.insert(digest.low)
