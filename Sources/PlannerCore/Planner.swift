@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The few entry points the command line calls. Each takes values and returns values: no files,
 /// processes, environment or printing.

@@ -133,7 +133,7 @@ enum ContextSteps {
     let lower = source.lowercased()
     return lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("git@")
       || lower.hasPrefix("git://") || lower.hasPrefix("ssh://")
-      || (lower.hasSuffix(".git") && lower.contains("://"))
+      || (lower.hasSuffix(".git") && lower.containsLiterally("://"))
   }
 }
 

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The `.dockerignore` file: which one applies to a build, and the patterns it holds, read
 /// exactly as BuildKit reads them (moby/patternmatcher's `ignorefile.ReadAll`).
 package enum IgnoreFile {
@@ -81,7 +79,7 @@ package enum IgnoreFile {
   static func position(of pattern: String?, in text: [UInt8]) -> SourcePosition {
     let lines = text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
     for (index, line) in lines.enumerated() {
-      let content = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+      let content = String(decoding: line, as: UTF8.self).trimmingSpaces()
       let matches =
         pattern.map { !$0.isEmpty && content.contains($0) } ?? (content == "!")
       if matches, !content.hasPrefix("#") {

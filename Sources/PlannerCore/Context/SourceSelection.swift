@@ -42,7 +42,7 @@ enum SourceSelection {
     init(source: String, parents: Bool = false, excludes: [String] = []) throws(IgnorePatternError)
     {
       let path = BuildContext.relative(
-        parents ? source.replacingOccurrences(of: "/./", with: "/") : source)
+        parents ? source.replacingAll("/./", with: "/") : source)
       self.path = path
       if path.isEmpty {
         kind = .everything

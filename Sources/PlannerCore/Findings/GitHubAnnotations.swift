@@ -40,15 +40,15 @@ enum GitHubAnnotations {
   /// The message: `%`, carriage return and line feed percent-encoded, as `escapeData` does in
   /// the toolkit.
   static func escapeData(_ text: String) -> String {
-    text.replacingOccurrences(of: "%", with: "%25")
-      .replacingOccurrences(of: "\r", with: "%0D")
-      .replacingOccurrences(of: "\n", with: "%0A")
+    text.replacingAll("%", with: "%25")
+      .replacingAll("\r", with: "%0D")
+      .replacingAll("\n", with: "%0A")
   }
 
   /// A property value: the message's escapes plus `:` and `,`, which separate properties.
   static func escapeProperty(_ text: String) -> String {
     escapeData(text)
-      .replacingOccurrences(of: ":", with: "%3A")
-      .replacingOccurrences(of: ",", with: "%2C")
+      .replacingAll(":", with: "%3A")
+      .replacingAll(",", with: "%2C")
   }
 }

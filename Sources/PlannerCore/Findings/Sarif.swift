@@ -46,7 +46,7 @@ enum Sarif {
 
   /// Markdown without its code spans' backticks, for SARIF's plain-text fields.
   static func plainText(_ markdown: String) -> String {
-    markdown.replacingOccurrences(of: "`", with: "")
+    markdown.replacingAll("`", with: "")
   }
 
   struct Log: Encodable {

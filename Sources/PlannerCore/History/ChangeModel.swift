@@ -1,4 +1,10 @@
-import Foundation  // exp2 and memcmp
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// How often each path changes over a window of commits, and how often any set of paths does.
 ///

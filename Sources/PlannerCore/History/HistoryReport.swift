@@ -1,4 +1,10 @@
-import Foundation
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// What `planner history` prints: the paths that changed most over the window, and for every
 /// step that reads the build context, how often a commit of the window would have invalidated it.
@@ -57,7 +63,16 @@ struct HistoryReport: Encodable {
   /// values print in full.
   static func format(_ value: Double) -> String {
     guard value.isFinite else { return String(describing: value) }
-    return String(format: "%.1f", value)
+    // printf's own rounding (to nearest, ties to even on the exact binary value).
+    var buffer = [CChar](repeating: 0, count: 400)
+    let written = withVaList([value]) { arguments in
+      buffer.withUnsafeMutableBufferPointer {
+        vsnprintf($0.baseAddress, $0.count, "%.1f", arguments)
+      }
+    }
+    guard written > 0, written < buffer.count else { return String(describing: value) }
+    return String(
+      decoding: buffer.prefix(Int(written)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 }
 

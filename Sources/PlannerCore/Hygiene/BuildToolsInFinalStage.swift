@@ -41,9 +41,9 @@ enum BuildToolsInFinalStage {
     // A program that works on repositories, in the image's command or installed by a RUN.
     let commandText = ((entrypoint ?? []) + (cmd ?? [])).joined(separator: " ").lowercased()
     let runsGitUser = gitUsers.contains { name in
-      commandText.contains(name)
+      commandText.containsLiterally(name)
         || scan.steps.contains {
-          scan.finalChain.contains($0.stage) && $0.text.lowercased().contains(name)
+          scan.finalChain.contains($0.stage) && $0.text.lowercased().containsLiterally(name)
         }
     }
     var byStep: [Int: [String]] = [:]
@@ -67,7 +67,7 @@ enum BuildToolsInFinalStage {
       let step = scan.steps[position]
       let stay = names.count == 1 ? "stays" : "stay"
       let phpize =
-        names.contains { $0.contains("PHPIZE_DEPS") }
+        names.contains { $0.containsLiterally("PHPIZE_DEPS") }
         ? " ($PHPIZE_DEPS is autoconf, gcc, make…)" : ""
       return scan.finding(
         "PL305", at: step.instruction.range,

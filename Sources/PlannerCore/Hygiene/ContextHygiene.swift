@@ -61,7 +61,7 @@ enum ContextHygiene {
   /// `./`, `/`) or every entry in it (`*`). A bind mount without a source mounts the root.
   private static func readsRoot(_ step: ContextSteps.Step) -> Bool {
     step.sources.contains { source in
-      guard let path = source.value ?? (source.raw.contains("$") ? nil : source.raw) else {
+      guard let path = source.value ?? (source.raw.containsLiterally("$") ? nil : source.raw) else {
         return false
       }
       // BuildKit cleans a source against the root, which `..` cannot leave.

@@ -112,7 +112,7 @@ enum DevDependencies {
 
     /// Adds what `text` holds.
     mutating func read(_ text: String) {
-      phrases.formUnion(Self.phrases.filter(text.contains))
+      phrases.formUnion(Self.phrases.filter { text.containsLiterally($0) })
       words.formUnion(HygieneScan.words(of: text).intersection(Self.words))
     }
 
@@ -230,7 +230,7 @@ enum DevDependencies {
     }
     for name in ["--omit", "--only"] {
       if let value = command.value(of: [name])?.text,
-        value.contains("dev") || value.hasPrefix("prod")
+        value.containsLiterally("dev") || value.hasPrefix("prod")
       {
         return true
       }

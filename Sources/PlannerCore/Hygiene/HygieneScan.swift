@@ -161,7 +161,7 @@ struct HygieneScan {
     }
     let text = ([line] + bodies).joined(separator: "\n")
     let rest = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-      .filter { !$0.contains("<<") }
+      .filter { !$0.containsLiterally("<<") }
     let isShell =
       rest.isEmpty
       || ShellScript.shells.contains(String(rest[0].split(separator: "/").last ?? rest[0]))
@@ -195,7 +195,7 @@ struct HygieneScan {
     {
       return argument
     }
-    return "'" + argument.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+    return "'" + argument.replacingAll("'", with: #"'\''"#) + "'"
   }
 
   static func folded(_ text: String) -> String {
@@ -275,7 +275,7 @@ struct HygieneScan {
       Set(text.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init))
     }
     let fileName = String(file.split(separator: "/").last ?? Substring(file))
-    if !tokens(fileName).isDisjoint(with: names) || file.contains(".devcontainer") { return true }
+    if !tokens(fileName).isDisjoint(with: names) || file.containsLiterally(".devcontainer") { return true }
     if let last = finalChain.last, let name = dockerfile.stages[last].name,
       !tokens(name).isDisjoint(with: names)
     {

@@ -9,7 +9,7 @@ struct ImageReference: Hashable, Sendable {
   var digest: String?
 
   init?(_ text: String) {
-    guard !text.isEmpty, !text.contains("$"), !text.contains(where: \.isWhitespace) else {
+    guard !text.isEmpty, !text.containsLiterally("$"), !text.contains(where: \.isWhitespace) else {
       return nil
     }
     var rest = Substring(text)
@@ -19,7 +19,7 @@ struct ImageReference: Hashable, Sendable {
     }
     var components = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
     guard let first = components.first, !first.isEmpty else { return nil }
-    if components.count > 1, first.contains(".") || first.contains(":") || first == "localhost" {
+    if components.count > 1, first.containsLiterally(".") || first.containsLiterally(":") || first == "localhost" {
       registry = first
       components.removeFirst()
     }

@@ -16,7 +16,7 @@
 /// it is a one-line edit.
 enum PackageCacheLeft {
   static func check(_ scan: HygieneScan) -> [Finding] {
-    let writesPipConfig = scan.finalSteps.contains { $0.instruction.original.contains("pip.conf") }
+    let writesPipConfig = scan.finalSteps.contains { $0.instruction.original.containsLiterally("pip.conf") }
     var findings: [Finding] = []
     /// The line of the RUN whose apt lists are in the image so far.
     var aptLists: Int?
@@ -50,7 +50,7 @@ enum PackageCacheLeft {
     guard let last = zip(adds, leaves).filter(\.1).last?.0.0,
       !runsScript(after: last, in: script),
       !packages.contains(where: { $0.1.action == .cleanCache }),
-      !step.text.contains("/var/cache/apk"), !step.text.contains("/etc/apk/cache"),
+      !step.text.containsLiterally("/var/cache/apk"), !step.text.containsLiterally("/etc/apk/cache"),
       !step.mounts(over: "/var/cache/apk"), !step.mounts(over: "/etc/apk/cache")
     else { return [] }
     let fix = LineFix.insertingFlag(
@@ -70,7 +70,7 @@ enum PackageCacheLeft {
   private static func apt(
     _ step: HygieneScan.Step, _ script: ShellScript, _ scan: HygieneScan, lists: inout Int?
   ) -> [Finding] {
-    let removesLists = step.text.contains("/var/lib/apt")
+    let removesLists = step.text.containsLiterally("/var/lib/apt")
     let mounted = step.mounts(over: "/var/lib/apt") || step.mounts(over: "/var/cache/apt")
     let packages = script.commands.enumerated().compactMap { index, command in
       PackageCommand(command).flatMap { $0.manager == .apt ? (index, $0) : nil }
@@ -112,12 +112,12 @@ enum PackageCacheLeft {
     -> [Finding]
   {
     let variables = ["PIP_NO_CACHE_DIR", "PIP_CACHE_DIR", "XDG_CACHE_HOME"]
-    guard !variables.contains(where: { step.environment.isSet($0) || step.text.contains($0) }),
-      !step.text.contains(".cache"), !step.text.contains("pip cache"),
-      !step.text.contains("pip3 cache"),
+    guard !variables.contains(where: { step.environment.isSet($0) || step.text.containsLiterally($0) }),
+      !step.text.containsLiterally(".cache"), !step.text.containsLiterally("pip cache"),
+      !step.text.containsLiterally("pip3 cache"),
       !step.mounts.contains(where: { mount in
         let target = mount.options?.target ?? ""
-        return target.isEmpty || target.contains(".cache")
+        return target.isEmpty || target.containsLiterally(".cache")
       })
     else { return [] }
     let installs = script.commands.enumerated().compactMap { index, command in

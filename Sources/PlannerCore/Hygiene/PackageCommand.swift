@@ -179,7 +179,7 @@ struct PackageCommand: Hashable, Sendable {
       for piece in word.text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
         var name = String(piece)
         if name.hasPrefix("/") || name.hasPrefix("./") || name.hasSuffix(".deb")
-          || name.hasSuffix(".rpm") || name.hasSuffix(".apk") || name.contains("://")
+          || name.hasSuffix(".rpm") || name.hasSuffix(".apk") || name.containsLiterally("://")
         {
           continue
         }

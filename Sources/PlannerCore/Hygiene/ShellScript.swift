@@ -45,7 +45,7 @@ struct ShellScript: Hashable, Sendable {
     func hasOption(_ names: Set<String>) -> Bool {
       arguments.contains { word in
         names.contains(word.text)
-          || names.contains(String(word.text.prefix { $0 != "=" })) && word.text.contains("=")
+          || names.contains(String(word.text.prefix { $0 != "=" })) && word.text.containsLiterally("=")
       }
     }
 
@@ -74,7 +74,7 @@ struct ShellScript: Hashable, Sendable {
         let parts = word.text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
         guard parts.count > 1 || !word.isKnown else { return [word] }
         return parts.map { part in
-          word.isKnown || !part.contains("$") ? .known(String(part)) : .unknown(String(part))
+          word.isKnown || !part.containsLiterally("$") ? .known(String(part)) : .unknown(String(part))
         }
       }
       return split
@@ -93,7 +93,7 @@ struct ShellScript: Hashable, Sendable {
     /// `install.sh`), which adds software rather than removing the system's packages.
     var isInstaller: Bool {
       let lowered = name.lowercased()
-      return lowered.contains("install") && !lowered.contains("uninstall")
+      return lowered.containsLiterally("install") && !lowered.containsLiterally("uninstall")
         && !operands.contains { ["uninstall", "remove", "purge"].contains($0.text.lowercased()) }
     }
 
@@ -102,7 +102,7 @@ struct ShellScript: Hashable, Sendable {
     var runsLocalScript: Bool {
       if ShellScript.shells.contains(name) || name == "source" || name == "." { return true }
       if name.hasSuffix(".sh") { return true }
-      return program.contains("/") && !ShellScript.commonTools.contains(name)
+      return program.containsLiterally("/") && !ShellScript.commonTools.contains(name)
     }
   }
 
@@ -289,7 +289,7 @@ struct ShellScript: Hashable, Sendable {
       let text = arguments[index].text
       guard text.hasPrefix("-") || text.hasPrefix("+"), !text.hasPrefix("--") else { return nil }
       let letters = text.dropFirst()
-      if !letters.isEmpty, letters.allSatisfy(\.isLetter), letters.contains("c") {
+      if !letters.isEmpty, letters.allSatisfy(\.isLetter), letters.containsLiterally("c") {
         return index + 1 < arguments.count ? arguments[index + 1].text : nil
       }
       // `-o pipefail`: the option's value.

@@ -16,7 +16,7 @@ enum UpdateWithoutInstall {
         if let package = PackageCommand(command) {
           return package.action == .install || package.action == .upgrade
         }
-        return command.runsLocalScript || command.name.contains("install")
+        return command.runsLocalScript || command.name.containsLiterally("install")
       }
       guard !mayInstall else { continue }
       var reported: Set<PackageCommand.Manager> = []

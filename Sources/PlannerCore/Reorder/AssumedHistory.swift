@@ -18,8 +18,8 @@ enum AssumedHistory {
   ]
 
   /// The names above without wildcards, looked up at once; the others matched one by one.
-  private static let exactNames = Set(manifestNames.filter { !$0.contains("*") })
-  private static let namePatterns = manifestNames.filter { $0.contains("*") }
+  private static let exactNames = Set(manifestNames.filter { !$0.containsLiterally("*") })
+  private static let namePatterns = manifestNames.filter { $0.containsLiterally("*") }
 
   static func isManifest(_ path: String) -> Bool {
     let name = String(path.split(separator: "/").last ?? Substring(path))

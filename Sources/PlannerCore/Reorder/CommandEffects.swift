@@ -74,7 +74,7 @@ enum CommandAnalyzer {
     var quote: UInt8?
     func close(_ end: Int, separator: String, next: Int) {
       let text = String(decoding: bytes[start..<end], as: UTF8.self)
-        .trimmingCharacters(in: .whitespaces)
+        .trimmingSpaces()
       if !text.isEmpty || separator != "" {
         parts.append(ChainPart(text: text, separator: separator))
       }
@@ -124,7 +124,7 @@ enum CommandAnalyzer {
       index += 1
     }
     guard quote == nil, depth == 0 else {
-      return [ChainPart(text: command.trimmingCharacters(in: .whitespaces), separator: "")]
+      return [ChainPart(text: command.trimmingSpaces(), separator: "")]
     }
     close(bytes.count, separator: "", next: bytes.count)
     // Empty parts (`a ;; b`, a trailing `;`) are dropped; the last separator is "".
@@ -151,7 +151,7 @@ enum CommandAnalyzer {
   /// that may not read an ARG behaves the same on either side of it (planner's assumption,
   /// shared by the reorderer and the image checker).
   static func mayRead(variable name: String, command: String, isExecForm: Bool) -> Bool {
-    if command.contains("$" + name) || command.contains("${" + name) { return true }
+    if command.containsLiterally("$" + name) || command.containsLiterally("${" + name) { return true }
     if toolVariablePrefixes.contains(where: { name.hasPrefix($0) }) { return true }
     return analyze(command, isExecForm: isExecForm, workdir: "/").isOpaque
   }
@@ -283,7 +283,7 @@ enum CommandAnalyzer {
       // Assignments before the command, and wrappers that run the rest.
       while let first = words.first {
         let text = first.text
-        if text.contains("="), !text.hasPrefix("="), !text.hasPrefix("-"),
+        if text.containsLiterally("="), !text.hasPrefix("="), !text.hasPrefix("-"),
           text.prefix(while: { $0 != "=" }).allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
         {
           words.removeFirst()

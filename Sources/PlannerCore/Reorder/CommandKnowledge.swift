@@ -48,7 +48,7 @@ enum Knowledge {
       } else {
         // A manifest named by a pattern reads whatever matches in the folder itself.
         for manifest in manifests {
-          if manifest.contains("*") {
+          if manifest.containsLiterally("*") {
             effects.reads.append(tree(cwd))
           } else if let pattern = inCwd(manifest) {
             effects.reads.append(pattern)
@@ -78,7 +78,7 @@ enum Knowledge {
     }
     let recursiveFlag = arguments.contains {
       ["-r", "-R", "-rf", "-fr", "-a", "--recursive", "-Rf", "-rF"].contains($0.text)
-        || ($0.text.hasPrefix("-") && !$0.text.hasPrefix("--") && $0.text.contains("r"))
+        || ($0.text.hasPrefix("-") && !$0.text.hasPrefix("--") && $0.text.containsLiterally("r"))
     }
 
     switch tool {

@@ -986,7 +986,7 @@ private struct Evaluator {
     let selected = context.filter(reader.reads)
     if parents {
       var base = ""
-      if let pivot = source.range(of: "/./") {
+      if let pivot = source.firstByteRange(of: "/./") {
         base = BuildContext.relative(String(source[..<pivot.lowerBound]))
       }
       return .success(
@@ -1072,8 +1072,7 @@ private struct Evaluator {
   static func rendered(_ words: [String]) -> String {
     let quoted = words.map { word in
       "\""
-        + word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
-          of: "\"", with: "\\\"") + "\""
+        + word.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
     }
     return "[" + quoted.joined(separator: ", ") + "]"
   }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// What a manifest's content says about the files an install reads beyond the manifest itself:
 /// other files it names (a requirements file that includes another), or a reason the install
 /// needs the sources (an npm lifecycle script, `-e .`, a `gemspec`, a local `replace`). Without
@@ -22,46 +20,53 @@ enum ManifestContents {
   static func verdict(path: String, content: [UInt8], exists: (String) -> Bool) -> Verdict {
     let name = String(path.split(separator: "/").last ?? Substring(path))
     let folder =
-      path.contains("/") ? String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) : ""
+      path.containsLiterally("/") ? String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) : ""
     let text = String(decoding: content, as: UTF8.self)
     switch name {
     case "package.json":
-      guard let object = try? JSONSerialization.jsonObject(with: Data(content)) as? [String: Any]
+      // Unreadable JSON (a repeated key included) reads nothing more: npm would refuse it.
+      guard case .success(let document) = JSONDocument.parse(content),
+        case .object(let members) = document.value
       else { return .alsoReads([]) }
-      if object["workspaces"] != nil {
+      func member(_ name: String) -> JSONDocument.Value? {
+        members.last { $0.key.string == name }?.value.value
+      }
+      if member("workspaces") != nil {
         return .needsSources("package.json declares workspaces, whose manifests the install reads")
       }
       for key in ["dependencies", "devDependencies", "optionalDependencies"] {
-        let values = (object[key] as? [String: Any] ?? [:]).values.compactMap { $0 as? String }
+        guard case .object(let dependencies) = member(key) else { continue }
+        let values = dependencies.compactMap(\.value.string)
         if values.contains(where: { $0.hasPrefix("file:") || $0.hasPrefix("link:") }) {
           return .needsSources("package.json depends on a local folder")
         }
       }
-      let scripts = object["scripts"] as? [String: Any] ?? [:]
-      if let script = npmLifecycleScripts.first(where: { scripts[$0] != nil }) {
+      var scripts: Set<String> = []
+      if case .object(let entries) = member("scripts") {
+        scripts = Set(entries.compactMap(\.key.string))
+      }
+      if let script = npmLifecycleScripts.first(where: { scripts.contains($0) }) {
         return .needsSources("package.json has a '\(script)' script, which runs during the install")
       }
       return .alsoReads([])
     case "Gemfile":
       if text.split(whereSeparator: \.isNewline).contains(where: {
-        $0.trimmingCharacters(in: .whitespaces).hasPrefix("gemspec")
+        $0.trimmingSpaces().hasPrefix("gemspec")
       }) {
         return .needsSources("the Gemfile reads a gemspec")
       }
       return .alsoReads([])
     case "go.mod":
-      if text.range(of: #"=>\s*\.{1,2}/"#, options: .regularExpression) != nil {
+      if text.contains(#/=>\s*\.{1,2}\//#) {
         return .needsSources("go.mod replaces a module with a local folder")
       }
       return .alsoReads([])
     case ".yarnrc.yml":
       for line in text.split(whereSeparator: \.isNewline)
-      where line.trimmingCharacters(in: .whitespaces).hasPrefix("yarnPath:") {
-        let value =
-          line.split(separator: ":", maxSplits: 1).last.map {
-            $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(
-              in: CharacterSet(charactersIn: "\"'"))
-          } ?? ""
+      where line.trimmingSpaces().hasPrefix("yarnPath:") {
+        var value = line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingSpaces() } ?? ""
+        value = String(value.drop { $0 == "\"" || $0 == "'" })
+        while value.last == "\"" || value.last == "'" { value.removeLast() }
         let target = BuildContext.relative(folder.isEmpty ? value : folder + "/" + value)
         return exists(target)
           ? .alsoReads([target]) : .needsSources("yarnPath is not in the context")
@@ -69,8 +74,8 @@ enum ManifestContents {
       return .alsoReads([])
     default:
       guard name.hasSuffix(".txt"),
-        name.lowercased().contains("requirements")
-          || name.lowercased().contains("constraints")
+        name.lowercased().containsLiterally("requirements")
+          || name.lowercased().containsLiterally("constraints")
       else { return .alsoReads([]) }
       return requirements(text, folder: folder, exists: exists)
     }
@@ -83,7 +88,7 @@ enum ManifestContents {
     for raw in text.split(whereSeparator: \.isNewline) {
       let line =
         raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first
-        .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        .map { $0.trimmingSpaces() } ?? ""
       if line.isEmpty { continue }
       let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
       guard let first = words.first else { continue }
@@ -98,9 +103,11 @@ enum ManifestContents {
       }
       if ["-f", "--find-links"].contains(first) || first.hasPrefix("--find-links=") {
         let value =
-          first.contains("=")
+          first.containsLiterally("=")
           ? String(first.split(separator: "=").last ?? "") : (words.count >= 2 ? words[1] : "")
-        if !value.contains("://") { return .needsSources("'\(line)' reads local packages") }
+        if !value.containsLiterally("://") {
+          return .needsSources("'\(line)' reads local packages")
+        }
         continue
       }
       if let named {

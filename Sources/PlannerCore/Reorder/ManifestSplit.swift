@@ -86,7 +86,7 @@ enum ManifestSplit {
     func isManifest(_ path: String) -> Bool {
       guard path.hasPrefix(folder + "/") else { return false }
       let name = String(path.dropFirst(folder.count + 1))
-      guard !name.contains("/") else { return false }
+      guard !name.containsLiterally("/") else { return false }
       return install.manifests.contains { pattern in
         (try? IgnoreMatcher.filepathMatch(pattern, name)) == true
       }
@@ -173,7 +173,7 @@ enum ManifestSplit {
   /// single line, as written. Nil for JSON form, continuations or here-documents.
   static func destinationRange(of instruction: Instruction, raw: String) -> Range<Int>? {
     guard instruction.range.start.line == instruction.range.end.line,
-      !instruction.original.contains("["), !instruction.original.contains("<<"),
+      !instruction.original.containsLiterally("["), !instruction.original.containsLiterally("<<"),
       instruction.original.hasSuffix(raw)
     else { return nil }
     // Filled in by `apply`, which knows the file's bytes: the range is relative to the
@@ -189,8 +189,8 @@ enum ManifestSplit {
     }
     if plain { return path }
     return "\""
-      + path.replacingOccurrences(of: "\\", with: "\\\\")
-      .replacingOccurrences(of: "\"", with: "\\\"") + "\""
+      + path.replacingAll("\\", with: "\\\\")
+      .replacingAll("\"", with: "\\\"") + "\""
   }
 
   /// The file with each split's COPY inserted on its own line above the big COPY and the comment

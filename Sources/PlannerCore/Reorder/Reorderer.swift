@@ -295,7 +295,7 @@ struct Reorderer {
       let (next, _) = reorder(ManifestSplit.apply([split], to: model.tree))
       guard next != current else { break }
       var reason =
-        "copy only the files \(split.tool) reads (\(split.text.replacingOccurrences(of: "\n", with: "; "))) before it, so that it stays cached when other files change"
+        "copy only the files \(split.tool) reads (\(split.text.replacingAll("\n", with: "; "))) before it, so that it stays cached when other files change"
       if let absolute = split.absoluteDestination {
         reason +=
           "; the big COPY's destination is written out as \(absolute.text), so that the WORKDIR before the install can move above it"

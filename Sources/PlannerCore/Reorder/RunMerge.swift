@@ -90,7 +90,7 @@ enum RunMerge {
 
   static func mergeable(_ instruction: Instruction, _ run: Instruction.Run) -> Bool {
     !run.command.isExecForm && run.command.heredocs.isEmpty && instruction.flags.isEmpty
-      && !(run.command.arguments.first ?? "#").contains("#")
+      && !(run.command.arguments.first ?? "#").containsLiterally("#")
   }
 
   /// The file with each merge applied: the first RUN's text becomes both commands joined by

@@ -31,7 +31,7 @@ enum RunSplit {
         case .run(let run):
           guard !copied.isEmpty, !run.command.isExecForm, run.command.heredocs.isEmpty,
             item.instruction.flags.isEmpty, let command = run.command.arguments.first,
-            !command.contains("#")
+            !command.containsLiterally("#")
           else { continue }
           let parts = CommandAnalyzer.split(command)
           guard parts.count > 1, parts.dropLast().allSatisfy({ $0.separator == "&&" }) else {

@@ -281,11 +281,11 @@ private struct LogReader {
     var platform: String?
     var stage: String?
     if words.count == 2 {
-      guard words[0].contains("/"), !words[1].contains("/") else { return nil }
+      guard words[0].containsLiterally("/"), !words[1].containsLiterally("/") else { return nil }
       platform = String(words[0])
       stage = String(words[1])
     } else if let only = words.first {
-      if only.contains("/") { platform = String(only) } else { stage = String(only) }
+      if only.containsLiterally("/") { platform = String(only) } else { stage = String(only) }
     }
     var text = name[name.index(after: close)...]
     guard text.first == " " else { return nil }
@@ -318,7 +318,7 @@ private struct LogReader {
   /// The line without a carriage return, terminal colours, leading whitespace or a CI
   /// timestamp (`2024-05-01T10:00:00.1234567Z #5 DONE 1.2s`).
   static func cleaned(_ raw: String) -> Substring {
-    var line = Substring(raw.contains("\u{1B}") ? withoutEscapes(raw) : raw)
+    var line = Substring(raw.containsLiterally("\u{1B}") ? withoutEscapes(raw) : raw)
     while let last = line.last, last == "\r" || last == "\r\n" { line = line.dropLast() }
     line = line.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
     if let space = line.firstIndex(of: " "), isTimestamp(line[..<space]) {
@@ -332,7 +332,7 @@ private struct LogReader {
     let head = Array(word.prefix(5))
     return word.count >= 10 && head.count == 5
       && head[0..<4].allSatisfy { $0.isASCII && $0.isNumber }
-      && head[4] == "-" && (word.contains("T") || word.contains(":"))
+      && head[4] == "-" && (word.containsLiterally("T") || word.containsLiterally(":"))
   }
 
   /// `text` without ANSI escape sequences (`ESC [ … final`).

@@ -304,7 +304,7 @@ extension SimulationReport {
 
   /// A table cell: pipes escaped, code spans for instructions kept readable.
   static func markdownCell(_ text: String) -> String {
-    text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    text.replacingAll("|", with: "\\|").replacingAll("\n", with: " ")
   }
 
   /// `--explain`: every step of one commit with its status and, for a re-run, why.
