@@ -275,7 +275,9 @@ struct HygieneScan {
       Set(text.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init))
     }
     let fileName = String(file.split(separator: "/").last ?? Substring(file))
-    if !tokens(fileName).isDisjoint(with: names) || file.containsLiterally(".devcontainer") { return true }
+    if !tokens(fileName).isDisjoint(with: names) || file.containsLiterally(".devcontainer") {
+      return true
+    }
     if let last = finalChain.last, let name = dockerfile.stages[last].name,
       !tokens(name).isDisjoint(with: names)
     {

@@ -19,7 +19,9 @@ struct ImageReference: Hashable, Sendable {
     }
     var components = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
     guard let first = components.first, !first.isEmpty else { return nil }
-    if components.count > 1, first.containsLiterally(".") || first.containsLiterally(":") || first == "localhost" {
+    if components.count > 1,
+      first.containsLiterally(".") || first.containsLiterally(":") || first == "localhost"
+    {
       registry = first
       components.removeFirst()
     }

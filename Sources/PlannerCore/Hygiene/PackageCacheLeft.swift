@@ -16,7 +16,9 @@
 /// it is a one-line edit.
 enum PackageCacheLeft {
   static func check(_ scan: HygieneScan) -> [Finding] {
-    let writesPipConfig = scan.finalSteps.contains { $0.instruction.original.containsLiterally("pip.conf") }
+    let writesPipConfig = scan.finalSteps.contains {
+      $0.instruction.original.containsLiterally("pip.conf")
+    }
     var findings: [Finding] = []
     /// The line of the RUN whose apt lists are in the image so far.
     var aptLists: Int?
@@ -50,7 +52,8 @@ enum PackageCacheLeft {
     guard let last = zip(adds, leaves).filter(\.1).last?.0.0,
       !runsScript(after: last, in: script),
       !packages.contains(where: { $0.1.action == .cleanCache }),
-      !step.text.containsLiterally("/var/cache/apk"), !step.text.containsLiterally("/etc/apk/cache"),
+      !step.text.containsLiterally("/var/cache/apk"),
+      !step.text.containsLiterally("/etc/apk/cache"),
       !step.mounts(over: "/var/cache/apk"), !step.mounts(over: "/etc/apk/cache")
     else { return [] }
     let fix = LineFix.insertingFlag(
@@ -112,7 +115,8 @@ enum PackageCacheLeft {
     -> [Finding]
   {
     let variables = ["PIP_NO_CACHE_DIR", "PIP_CACHE_DIR", "XDG_CACHE_HOME"]
-    guard !variables.contains(where: { step.environment.isSet($0) || step.text.containsLiterally($0) }),
+    guard
+      !variables.contains(where: { step.environment.isSet($0) || step.text.containsLiterally($0) }),
       !step.text.containsLiterally(".cache"), !step.text.containsLiterally("pip cache"),
       !step.text.containsLiterally("pip3 cache"),
       !step.mounts.contains(where: { mount in

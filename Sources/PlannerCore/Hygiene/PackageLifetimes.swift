@@ -55,7 +55,8 @@ struct PackageLifetimes {
       // The official images' idiom: `savedAptMark="$(apt-mark showmanual)"` first, then
       // `apt-mark auto '.*'; apt-mark manual $savedAptMark; apt-get purge --auto-remove`, which
       // removes what this RUN installed and keeps what earlier RUNs did.
-      let restoresManual = step.text.containsLiterally("apt-mark showmanual") && words.contains("manual")
+      let restoresManual =
+        step.text.containsLiterally("apt-mark showmanual") && words.contains("manual")
       for command in script.commands {
         guard let package = PackageCommand(command) else {
           // A script of its own may remove packages; a setup script piped from a download

@@ -45,7 +45,8 @@ struct ShellScript: Hashable, Sendable {
     func hasOption(_ names: Set<String>) -> Bool {
       arguments.contains { word in
         names.contains(word.text)
-          || names.contains(String(word.text.prefix { $0 != "=" })) && word.text.containsLiterally("=")
+          || names.contains(String(word.text.prefix { $0 != "=" }))
+            && word.text.containsLiterally("=")
       }
     }
 
@@ -74,7 +75,8 @@ struct ShellScript: Hashable, Sendable {
         let parts = word.text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
         guard parts.count > 1 || !word.isKnown else { return [word] }
         return parts.map { part in
-          word.isKnown || !part.containsLiterally("$") ? .known(String(part)) : .unknown(String(part))
+          word.isKnown || !part.containsLiterally("$")
+            ? .known(String(part)) : .unknown(String(part))
         }
       }
       return split

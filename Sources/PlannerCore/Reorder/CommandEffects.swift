@@ -151,7 +151,9 @@ enum CommandAnalyzer {
   /// that may not read an ARG behaves the same on either side of it (planner's assumption,
   /// shared by the reorderer and the image checker).
   static func mayRead(variable name: String, command: String, isExecForm: Bool) -> Bool {
-    if command.containsLiterally("$" + name) || command.containsLiterally("${" + name) { return true }
+    if command.containsLiterally("$" + name) || command.containsLiterally("${" + name) {
+      return true
+    }
     if toolVariablePrefixes.contains(where: { name.hasPrefix($0) }) { return true }
     return analyze(command, isExecForm: isExecForm, workdir: "/").isOpaque
   }
