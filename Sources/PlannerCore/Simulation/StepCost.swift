@@ -197,16 +197,17 @@ enum CostEstimator {
     case "run":
       // A chain costs what its known commands cost together; the basis names the dearest.
       let parts = commandParts(command ?? "")
-      let matches = parts.compactMap(rule(matching:))
+      let rules = parts.map(rule(matching:))
+      let matches = rules.compactMap { $0 }
       // Commands with no rule cost the default each, except shell built-ins that do nothing
       // worth timing; so merging two RUNs never looks like a saving.
       let builtins: Set<String> = [
         "cd", "export", "set", "unset", "echo", "true", ":", "test", "[",
       ]
-      let unknown = parts.filter { words in
-        rule(matching: words) == nil && !(words.first.map(builtins.contains) ?? true)
+      let unknown = zip(parts, rules).filter { words, rule in
+        rule == nil && !(words.first.map(builtins.contains) ?? true)
       }.count
-      if let dearest = mostExpensiveRule(in: command ?? "") {
+      if let dearest = mostExpensive(matches) {
         let total = matches.reduce(0) { $0 + $1.seconds } + Double(unknown) * defaultRunSeconds
         let others = matches.count > 1 ? " and \(matches.count - 1) more" : ""
         return StepCost(
@@ -241,13 +242,18 @@ enum CostEstimator {
 
   /// The most expensive rule any part of `command` matches; the first in command order on a tie.
   static func mostExpensiveRule(in command: String) -> Rule? {
+    mostExpensive(commandParts(command).compactMap(rule(matching:)))
+  }
+
+  /// The dearest of `rules`; the first of equals.
+  private static func mostExpensive(_ rules: [Rule]) -> Rule? {
     var best: Rule?
-    for part in commandParts(command) {
-      guard let rule = rule(matching: part) else { continue }
-      if best.map({ rule.seconds > $0.seconds }) ?? true { best = rule }
-    }
+    for rule in rules where best.map({ rule.seconds > $0.seconds }) ?? true { best = rule }
     return best
   }
+
+  /// `runRules` by tool, in their order.
+  private static let rulesByTool: [String: [Rule]] = Dictionary(grouping: runRules, by: \.tool)
 
   /// The most expensive rule one simple command (already split into words) matches.
   private static func rule(matching words: [String]) -> Rule? {
@@ -255,7 +261,7 @@ enum CostEstimator {
     let tool = baseName(words[start])
     let arguments = Array(words[(start + 1)...])
     var best: Rule?
-    for rule in runRules where rule.tool == tool && accepts(rule.arguments, arguments) {
+    for rule in rulesByTool[tool] ?? [] where accepts(rule.arguments, arguments) {
       if best.map({ rule.seconds > $0.seconds }) ?? true { best = rule }
     }
     return best
@@ -328,14 +334,23 @@ enum CostEstimator {
       if !words.isEmpty { parts.append(words) }
       words = []
     }
-    for character in command {
-      switch character {
+    // By scalar: "\r\n" is two separators, not one whitespace character.
+    for scalar in command.unicodeScalars {
+      switch scalar {
       case "&", "|", ";", "\n", "\r":
         endPart()
       case "\"", "'", "`", "(", ")", "{", "}":
         endWord()
+      case " ", "\t":
+        endWord()
       default:
-        if character.isWhitespace { endWord() } else { word.append(character) }
+        if !scalar.isASCII && scalar.properties.isWhitespace || scalar == "\u{0B}"
+          || scalar == "\u{0C}"
+        {
+          endWord()
+        } else {
+          word.unicodeScalars.append(scalar)
+        }
       }
     }
     endPart()
