@@ -65,19 +65,44 @@ enum ImageEquivalence {
     original: [UInt8], proposed: [UInt8], file: String, contextFiles: [String],
     buildArgs: [String: String] = [:], target: String? = nil
   ) -> Verdict {
-    var evaluator = Evaluator(
-      context: BuildContext(paths: contextFiles).files, file: file, buildArgs: buildArgs)
-    let before = evaluator.evaluate(original, target: target)
-    let after = evaluator.evaluate(proposed, target: target)
-    var differences =
-      before.failures.map { "original: \($0)" } + after.failures.map { "proposal: \($0)" }
-    if differences.isEmpty { differences = compare(before, after) }
-    if differences.count > differenceLimit {
-      let hidden = differences.count - differenceLimit
-      differences = Array(differences.prefix(differenceLimit))
-      differences.append("and \(hidden) more difference\(hidden == 1 ? "" : "s")")
+    var checker = Checker(
+      original: original, file: file, contextFiles: contextFiles, buildArgs: buildArgs,
+      target: target)
+    return checker.check(proposed)
+  }
+
+  /// Checks any number of proposals against one original, which is evaluated once: the
+  /// reorderer checks several candidates and then the merged RUNs against the same file.
+  struct Checker {
+    let original: [UInt8]
+    private let target: String?
+    private var evaluator: Evaluator
+    private let before: Evaluation
+
+    init(
+      original: [UInt8], file: String, contextFiles: [String], buildArgs: [String: String] = [:],
+      target: String? = nil
+    ) {
+      self.original = original
+      self.target = target
+      evaluator = Evaluator(
+        context: BuildContext(paths: contextFiles).files, file: file, buildArgs: buildArgs)
+      before = evaluator.evaluate(original, target: target)
     }
-    return Verdict(isSame: differences.isEmpty, differences: differences)
+
+    /// Every proposal is numbered in the same identity table as the original.
+    mutating func check(_ proposed: [UInt8]) -> Verdict {
+      let after = evaluator.evaluate(proposed, target: target)
+      var differences =
+        before.failures.map { "original: \($0)" } + after.failures.map { "proposal: \($0)" }
+      if differences.isEmpty { differences = compare(before, after) }
+      if differences.count > differenceLimit {
+        let hidden = differences.count - differenceLimit
+        differences = Array(differences.prefix(differenceLimit))
+        differences.append("and \(hidden) more difference\(hidden == 1 ? "" : "s")")
+      }
+      return Verdict(isSame: differences.isEmpty, differences: differences)
+    }
   }
 }
 

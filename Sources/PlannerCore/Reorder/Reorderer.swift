@@ -55,6 +55,22 @@ struct Reorderer {
     var replays: [SourceKey: (Replay, CacheSimulator.Build?, [CacheSimulator.Build])] = [:]
     var reorders: [SourceKey: ([UInt8], [String])] = [:]
     var parsed: [SourceKey: Result<Parsed, DockerfileParser.Failure>] = [:]
+    var checker: ImageEquivalence.Checker?
+  }
+
+  /// Whether `proposed` builds the same image as `original`; the original is evaluated once
+  /// for all the proposals checked against it.
+  func imageCheck(original: [UInt8], proposed: [UInt8]) -> ImageEquivalence.Verdict {
+    // Taken out of the memo while in use, so that its tables are not copied.
+    var checker =
+      memo.checker.flatMap { $0.original == original ? $0 : nil }
+      ?? ImageEquivalence.Checker(
+        original: original, file: file, contextFiles: contextFiles,
+        buildArgs: options.buildArgs, target: options.target)
+    memo.checker = nil
+    let verdict = checker.check(proposed)
+    memo.checker = checker
+    return verdict
   }
   let memo = Memo()
 
@@ -165,9 +181,7 @@ struct Reorderer {
       guard reordered != source, tried.insert(SourceKey(reordered)).inserted else { continue }
       let (replayed, _, _) = replay(reordered)
       guard replayed.seconds < bestReplay.seconds - 1e-9 else { continue }
-      let verdict = ImageEquivalence.check(
-        original: source, proposed: reordered, file: file, contextFiles: contextFiles,
-        buildArgs: options.buildArgs, target: options.target)
+      let verdict = imageCheck(original: source, proposed: reordered)
       guard verdict.isSame else {
         withheld = withheld ?? (verdict.differences.first ?? "the check failed")
         continue
@@ -365,9 +379,7 @@ struct Reorderer {
     .filter { allows($0.id, lines: [$0.firstLine, $0.secondLine], pragmas) }
     guard !merges.isEmpty else { return nil }
     let text = RunMerge.apply(merges, to: tree)
-    let verdict = ImageEquivalence.check(
-      original: original, proposed: text, file: file, contextFiles: contextFiles,
-      buildArgs: options.buildArgs, target: options.target)
+    let verdict = imageCheck(original: original, proposed: text)
     guard verdict.isSame else { return nil }
     let (after, _, _) = replay(text)
     guard after.seconds <= replayed.seconds + 1e-9 else { return nil }
