@@ -40,7 +40,13 @@ enum IgnoreAdvice {
       variant.disabled = reorderer.disabled
       return variant
     }
-    let baseline = withIgnore(current, files: reorderer.contextFiles)
+    // Where today's file already applies at every commit (no file, one outside the repository,
+    // or one the window never changed), the baseline is the reorderer's own replay, made once.
+    let isConstant =
+      ignore?.path.map { path in
+        !reorderer.history.commits.contains { $0.changes.contains { $0.path == path } }
+      } ?? true
+    let baseline = isConstant ? reorderer : withIgnore(current, files: reorderer.contextFiles)
     let (original, _, _) = baseline.replay(source)
     // The context paths the window changed that today's ignore file sends: a candidate that
     // matches none of them cannot save anything, and is not replayed.
