@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
   import Glibc
@@ -45,13 +45,12 @@ enum AtomicFile {
     // The rename needs only the folder's permission; a file its user may not write stays as is.
     guard access(target, W_OK) == 0 else { throw failure(errno) }
 
-    let folder = (target as NSString).deletingLastPathComponent
-    let name = (target as NSString).lastPathComponent
+    let (folder, name) = Self.split(target)
     var temporary = ""
     var descriptor: Int32 = -1
     for _ in 0..<16 {
       let suffix = String(UInt64.random(in: .min ... .max), radix: 16)
-      temporary = (folder as NSString).appendingPathComponent(".\(name).planner-\(suffix)")
+      temporary = Disk.join(folder, ".\(name).planner-\(suffix)")
       descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
       if descriptor >= 0 || errno != EEXIST { break }
     }
@@ -98,5 +97,12 @@ enum AtomicFile {
         offset += written
       }
     }
+  }
+
+  /// The folder part (without the last `/`, "." when there is none) and the name.
+  static func split(_ path: String) -> (folder: String, name: String) {
+    guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+    let folder = String(path[..<slash])
+    return (folder.isEmpty ? "/" : folder, String(path[path.index(after: slash)...]))
   }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import PlannerCore
 
 extension PlannerCommand {
@@ -67,15 +67,11 @@ extension PlannerCommand {
 
     /// A newline-separated list of paths; empty lines are skipped.
     static func readList(_ path: String) throws -> [String] {
-      let data: Data
-      if path == "-" {
-        data = FileHandle.standardInput.readDataToEndOfFile()
-      } else {
-        do {
-          data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-          throw PlannerError.unreadableFile(path, reason: error.localizedDescription)
-        }
+      let data: [UInt8]
+      do {
+        data = try path == "-" ? Disk.readAll(0) : Disk.read(path)
+      } catch {
+        throw PlannerError.unreadableFile(path, reason: error.description)
       }
       return String(decoding: data, as: UTF8.self).split(separator: "\n").map {
         $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
@@ -100,41 +96,27 @@ enum ContextFolder {
     paths: [String], links: [String: String], directories: [String]
   ) {
     // `docker build` resolves the context folder's own links first.
-    let root = URL(fileURLWithPath: folder.isEmpty ? "." : folder, isDirectory: true)
-      .resolvingSymlinksInPath().standardizedFileURL
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory),
-      isDirectory.boolValue
+    guard let root = Disk.realPath(folder.isEmpty ? "." : folder),
+      Disk.kind(of: root) == .directory
     else {
       throw PlannerError.unreadableFile(folder, reason: "no such directory")
     }
-    let keys: [URLResourceKey] = [.isDirectoryKey, .isSymbolicLinkKey]
-    guard
-      let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys)
-    else {
-      throw PlannerError.unreadableFile(folder, reason: "cannot list the directory")
-    }
-    let prefix = Array((root.path.hasSuffix("/") ? root.path : root.path + "/").utf8)
     var paths: [String] = []
     var links: [String: String] = [:]
     var directories: [String] = []
-    for case let url as URL in enumerator {
-      let values = try? url.resourceValues(forKeys: Set(keys))
-      let path = url.path
-      // Compared as bytes: a name that starts with a combining mark would join the `/` into
-      // one Character.
-      guard path.utf8.starts(with: prefix) else { continue }
-      let relative = String(decoding: Array(path.utf8.dropFirst(prefix.count)), as: UTF8.self)
-      if values?.isDirectory == true, values?.isSymbolicLink != true {
-        directories.append(relative)
-        continue
+    do {
+      try Disk.walk(root) { relative, isFolder, isLink in
+        if isFolder {
+          directories.append(relative)
+          return
+        }
+        paths.append(relative)
+        if isLink, let target = Disk.linkTarget(Disk.join(root, relative)) {
+          links[relative] = target
+        }
       }
-      paths.append(relative)
-      if values?.isSymbolicLink == true,
-        let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path)
-      {
-        links[relative] = target
-      }
+    } catch {
+      throw PlannerError.unreadableFile(folder, reason: "cannot list the directory: \(error)")
     }
     return (paths, links, directories)
   }
@@ -143,8 +125,8 @@ enum ContextFolder {
   static func ignoreFile(dockerfile: String, context: String) -> (name: String, text: [UInt8])? {
     let chosen = IgnoreFile.choose(
       dockerfilePath: dockerfile, contextPath: context,
-      exists: { FileManager.default.fileExists(atPath: $0) })
-    guard let path = chosen, let data = FileManager.default.contents(atPath: path) else {
+      exists: { Disk.exists($0) })
+    guard let path = chosen, let data = try? Disk.read(path) else {
       return nil
     }
     // Named as the user wrote the paths (reports hold no absolute paths), without a `./`.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PlannerCore
 
 /// Writes diagnostics to standard error, one `file:line:col: severity: message` a line.
@@ -14,10 +14,10 @@ enum DiagnosticPrinter {
   /// Standard error, or the buffer of the file a worker thread is reading (see `collect`).
   static func emit(_ text: String) {
     guard !text.isEmpty else { return }
-    if let buffer = Thread.current.threadDictionary[bufferKey] as? Buffer {
+    if let buffer = Self.buffer {
       buffer.text += text
     } else {
-      FileHandle.standardError.write(Data(text.utf8))
+      Disk.write(Array(text.utf8), to: 2)
     }
   }
 
@@ -25,14 +25,15 @@ enum DiagnosticPrinter {
   /// read in parallel report in the order they were given.
   static func collect<T>(_ body: () -> T) -> (T, String) {
     let buffer = Buffer()
-    Thread.current.threadDictionary[bufferKey] = buffer
-    defer { Thread.current.threadDictionary[bufferKey] = nil }
-    return (body(), buffer.text)
+    let result = Self.$buffer.withValue(buffer) { body() }
+    return (result, buffer.text)
   }
 
-  private static let bufferKey = "planner.diagnostics"
+  /// The current thread's buffer: a task-local value, which outside a task is kept per thread.
+  @TaskLocal private static var buffer: Buffer?
 
-  private final class Buffer {
+  /// Written by one thread only, the one `collect` runs on.
+  private final class Buffer: @unchecked Sendable {
     var text = ""
   }
 }
@@ -40,7 +41,7 @@ enum DiagnosticPrinter {
 /// Writes the report to standard output exactly as given.
 enum ReportPrinter {
   static func write(_ bytes: [UInt8]) {
-    FileHandle.standardOutput.write(Data(bytes))
+    Disk.write(bytes, to: 1)
   }
 
   static func write(_ text: String) {

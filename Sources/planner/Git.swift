@@ -1,5 +1,14 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 import PlannerCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Something that went wrong, or that the user should know, while reading the repository's
 /// history: one plain sentence each. The warnings (`isWarning`) do not stop planner.
@@ -266,7 +275,7 @@ struct GitRepository {
       let result = try? capture(["rev-parse", "--verify", "--quiet", revision + "^{commit}"]),
       result.status == 0
     else { return nil }
-    let id = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    let id = result.output.trimmingWhitespace()
     return id.isEmpty ? nil : id
   }
 
@@ -275,7 +284,7 @@ struct GitRepository {
     guard let result = try? capture(["merge-base", first, second]), result.status == 0 else {
       return nil
     }
-    let id = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    let id = result.output.trimmingWhitespace()
     return id.isEmpty ? nil : id
   }
 
@@ -429,16 +438,12 @@ private struct CatFileReplyReader {
   }
 }
 
-/// One running git process: stdout is read on the caller's thread in 64 KiB chunks, stderr is
+/// One running git process: stdout is read on the caller's thread in 256 KiB chunks, stderr is
 /// collected on another thread, and stdin, when there is any, is written on a third, so no pipe
 /// can fill up and block both sides.
 private struct GitProcess {
-  private let process: Process
-  private let output: Pipe
+  private let process: Subprocess
   private let errors: StreamCollector
-  /// Signalled when git has exited. (`waitUntilExit` polls a run loop and adds up to 50 ms per
-  /// process on Linux; planner runs three or four.)
-  private let exited = DispatchSemaphore(value: 0)
 
   /// Starts `git -C directory <arguments>`, with `input` on its stdin (empty stdin without).
   init(
@@ -446,34 +451,23 @@ private struct GitProcess {
   ) throws(PlannerHistoryError) {
     Self.ignoreBrokenPipes()
     let git = try Self.locateGit()
-    process = Process()
-    process.executableURL = git
-    process.arguments = ["-C", directory.path] + arguments
     var environment = ProcessInfo.processInfo.environment
     // A partial clone's fetch of a missing blob must fail, not wait for a password.
     environment["GIT_TERMINAL_PROMPT"] = "0"
-    process.environment = environment
-    output = Pipe()
-    // A 1 MiB pipe (Linux's F_SETPIPE_SZ, 1031) lets git run ahead while planner parses a chunk,
-    // instead of stopping every 64 KiB; where it is refused, the default size works too.
-    _ = fcntl(output.fileHandleForWriting.fileDescriptor, 1031, 1 << 20)
-    let errorPipe = Pipe()
-    let inputPipe = input.map { _ in Pipe() }
-    process.standardOutput = output
-    process.standardError = errorPipe
-    process.standardInput = inputPipe ?? FileHandle.nullDevice
-    process.terminationHandler = { [exited] _ in exited.signal() }
     do {
-      try process.run()
+      // A 1 MiB pipe lets git run ahead while planner parses a chunk, instead of stopping
+      // every 64 KiB.
+      process = try Subprocess(
+        executable: git, arguments: [git, "-C", directory.path] + arguments,
+        environment: environment, withInput: input != nil, outputPipeSize: 1 << 20)
     } catch {
-      throw .launchFailed(git.path, reason: error.localizedDescription)
+      throw .launchFailed(git, reason: error.description)
     }
-    errors = StreamCollector(reading: errorPipe.fileHandleForReading)
-    if let inputPipe, let input {
-      let handle = inputPipe.fileHandleForWriting
+    errors = StreamCollector(reading: process.errors)
+    if let descriptor = process.input, let input {
       DispatchQueue.global().async {
-        Self.write(input, to: handle.fileDescriptor)
-        try? handle.close()
+        Disk.write(input, to: descriptor)  // false when git ended early: its exit status says why
+        close(descriptor)
       }
     }
   }
@@ -488,7 +482,7 @@ private struct GitProcess {
   /// `history --commits 10000` this took the run from 1.35 to 1.21 times the `git log` it
   /// reads; the most it adds is 2 ms after git's last write.
   func readOutput(_ body: (ArraySlice<UInt8>) -> Void) -> String? {
-    let descriptor = output.fileHandleForReading.fileDescriptor
+    let descriptor = process.output
     var chunk = [UInt8](repeating: 0, count: GitRepository.chunkSize)
     var filled = 0
     var total = 0
@@ -509,51 +503,28 @@ private struct GitProcess {
         return nil
       } else if errno != EINTR {
         if filled > 0 { body(chunk[..<filled]) }
-        return "reading git's output failed: \(String(cString: strerror(errno)))"
+        return "reading git's output failed: \(SystemError())"
       }
     }
   }
 
   /// Waits for git to end: its exit status and the last line of its stderr.
   func wait() -> (status: Int32, stderr: String) {
-    try? output.fileHandleForReading.close()  // if reading stopped early, git gets EPIPE
-    exited.wait()
+    close(process.output)  // if reading stopped early, git gets EPIPE
+    let status = process.wait()
     let stderr = String(decoding: errors.wait(), as: UTF8.self)
     let lastLine = stderr.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
-    return (process.terminationStatus, lastLine)
+    return (status, lastLine)
   }
 
   /// The first `git` on `PATH`.
-  private static func locateGit() throws(PlannerHistoryError) -> URL {
+  private static func locateGit() throws(PlannerHistoryError) -> String {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
     for folder in path.split(separator: ":") where folder.hasPrefix("/") {
-      let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent("git")
-      var isFolder: ObjCBool = false
-      if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isFolder),
-        !isFolder.boolValue, FileManager.default.isExecutableFile(atPath: candidate.path)
-      {
-        return candidate
-      }
+      let candidate = Disk.join(String(folder), "git")
+      if Disk.isExecutable(candidate) { return candidate }
     }
     throw .gitMissing
-  }
-
-  /// Writes all of `bytes`, stopping quietly if git closed its stdin.
-  private static func write(_ bytes: [UInt8], to descriptor: Int32) {
-    bytes.withUnsafeBytes { buffer in
-      guard let base = buffer.baseAddress else { return }
-      var offset = 0
-      while offset < buffer.count {
-        let count = Foundation.write(descriptor, base + offset, buffer.count - offset)
-        if count > 0 {
-          offset += count
-        } else if count < 0, errno == EINTR {
-          continue
-        } else {
-          return  // EPIPE: git ended early; its exit status says why
-        }
-      }
-    }
   }
 
   /// A write to a pipe whose reader has ended must fail with EPIPE, not kill planner.
@@ -568,29 +539,28 @@ private struct GitProcess {
 }
 
 /// Collects everything a pipe delivers on a background thread (the first 64 KiB of it; the rest
-/// is read and dropped so the writer never blocks).
+/// is read and dropped so the writer never blocks), and closes it.
 private final class StreamCollector: @unchecked Sendable {
-  private let lock = NSLock()
   private let finished = DispatchSemaphore(value: 0)
+  /// Set by the reading thread before it signals `finished`.
   private var bytes: [UInt8] = []
 
-  init(reading handle: FileHandle, limit: Int = 65_536) {
+  init(reading descriptor: Int32, limit: Int = 65_536) {
     DispatchQueue.global().async { [self] in
-      let descriptor = handle.fileDescriptor
+      var kept: [UInt8] = []
       var chunk = [UInt8](repeating: 0, count: 4096)
       while true {
         let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         if count > 0 {
-          lock.withLock {
-            if bytes.count < limit { bytes += chunk[..<min(count, limit - bytes.count)] }
-          }
+          if kept.count < limit { kept += chunk[..<min(count, limit - kept.count)] }
         } else if count < 0, errno == EINTR {
           continue
         } else {
           break
         }
       }
-      try? handle.close()
+      close(descriptor)
+      bytes = kept
       finished.signal()
     }
   }
@@ -598,6 +568,6 @@ private final class StreamCollector: @unchecked Sendable {
   /// Everything collected, once the pipe has closed.
   func wait() -> [UInt8] {
     finished.wait()
-    return lock.withLock { bytes }
+    return bytes
   }
 }

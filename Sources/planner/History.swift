@@ -1,6 +1,14 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import PlannerCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 extension PlannerCommand {
   /// How often paths change, and how often each step that reads the context would be invalidated.
@@ -171,15 +179,16 @@ extension PlannerCommand {
 
     /// A recorded history, streamed through the parser in 64 KiB chunks.
     static func readRecorded(_ path: String, limit: Int, handler: ([Commit]) -> Void) throws {
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      guard let kind = Disk.kind(of: path) else {
         throw PlannerError.unreadableFile(path, reason: "no such file or directory")
       }
-      guard !isDirectory.boolValue, let handle = FileHandle(forReadingAtPath: path) else {
+      let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+      guard kind != .directory, descriptor >= 0 else {
+        if descriptor >= 0 { close(descriptor) }
         throw PlannerError.unreadableFile(
-          path, reason: isDirectory.boolValue ? "is a directory" : "permission denied")
+          path, reason: kind == .directory ? "is a directory" : SystemError().description)
       }
-      defer { try? handle.close() }
+      defer { close(descriptor) }
       var parser = GitLogParser(file: path)
       var delivered = 0
       func deliver(_ batch: [Commit]) {
@@ -188,14 +197,14 @@ extension PlannerCommand {
         if !kept.isEmpty { handler(Array(kept)) }
       }
       while delivered < limit {
-        let chunk: Data
-        do {
-          guard let read = try handle.read(upToCount: 65_536), !read.isEmpty else { break }
-          chunk = read
+        let chunk: [UInt8]
+        do throws(SystemError) {
+          chunk = try Disk.read(descriptor, upTo: 65_536)
         } catch {
-          throw PlannerError.unreadableFile(path, reason: error.localizedDescription)
+          throw PlannerError.unreadableFile(path, reason: error.description)
         }
-        deliver(parser.feed(Array(chunk)[...]))
+        if chunk.isEmpty { break }
+        deliver(parser.feed(chunk[...]))
       }
       // Stopping at the limit leaves a commit half read: that is not a problem of the file.
       guard delivered < limit else { return }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import PlannerCore
 
 /// Which Dockerfile to read: a positional `FILE`, or `-f/--file` as `docker build` spells it.
@@ -30,35 +30,17 @@ struct DockerfileOptions: ParsableArguments {
 
   /// The bytes of a Dockerfile given on the command line (`-` for standard input), unchanged.
   static func read(_ path: String) throws -> [UInt8] {
-    if path == "-" {
-      return Array(FileHandle.standardInput.readDataToEndOfFile())
-    }
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
-      isDirectory.boolValue
-    {
-      throw PlannerError.missingDockerfile(path, reason: "is a directory")
-    }
     do {
-      return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-    } catch {
-      throw PlannerError.missingDockerfile(path, reason: Self.reason(for: error))
+      if path == "-" { return try Disk.readAll(0) }
+      if Disk.kind(of: path) == .directory {
+        throw PlannerError.missingDockerfile(path, reason: "is a directory")
+      }
+      return try Disk.read(path)
+    } catch let error as SystemError {
+      throw PlannerError.missingDockerfile(path, reason: error.description)
     }
   }
 
-  private static func reason(for error: Error) -> String {
-    let nsError = error as NSError
-    if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
-      underlying.domain == NSPOSIXErrorDomain,
-      let code = POSIXErrorCode(rawValue: Int32(underlying.code))
-    {
-      return String(cString: strerror(code.rawValue)).lowercased()
-    }
-    if nsError.domain == NSCocoaErrorDomain, nsError.code == NSFileReadNoSuchFileError {
-      return "no such file or directory"
-    }
-    return nsError.localizedDescription
-  }
 }
 
 /// What a replay of the history needs, shared by `simulate`, `suggest` and `comment`: the

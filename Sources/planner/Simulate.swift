@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import PlannerCore
 
 extension SimulationOptions.Builder: ExpressibleByArgument {}
@@ -198,14 +198,16 @@ extension PlannerCommand {
 /// Reads a whole file given on the command line.
 enum ReadFile {
   static func bytes(_ path: String) throws -> [UInt8] {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+    guard let kind = Disk.kind(of: path) else {
       throw PlannerError.unreadableFile(path, reason: "no such file or directory")
     }
-    guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
-      throw PlannerError.unreadableFile(
-        path, reason: isDirectory.boolValue ? "is a directory" : "permission denied")
+    guard kind != .directory else {
+      throw PlannerError.unreadableFile(path, reason: "is a directory")
     }
-    return Array(data)
+    do {
+      return try Disk.read(path)
+    } catch {
+      throw PlannerError.unreadableFile(path, reason: error.description)
+    }
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import Dispatch
+import FoundationEssentials
 import PlannerCore
 
 extension Planner.SuggestFormat: ExpressibleByArgument {}
@@ -139,7 +140,7 @@ extension PlannerCommand {
 
     /// Each file's outcome, filled in by the workers, read in order after.
     final class Results: @unchecked Sendable {
-      private let lock = NSLock()
+      private let lock = Lock()
       private var values: [Swift.Result<(PlannerConfiguration, Planner.SuggestOutcome), Error>?]
       /// What reading each file wrote to standard error (warnings), to print in order.
       private var written: [String]
@@ -275,7 +276,7 @@ extension ContextFolder {
 /// The context folder that the files of one `suggest` call share: walked once, and each small
 /// file in it (manifests, scripts) read once, however many Dockerfiles ask.
 final class SharedContext: @unchecked Sendable {
-  private let lock = NSLock()
+  private let lock = Lock()
   private var walked: [String]?
   private var files: [String: [UInt8]?] = [:]
 
@@ -295,10 +296,8 @@ final class SharedContext: @unchecked Sendable {
     let key = "\(limit) \(url.path)"
     if let known = files[key] { return known }
     var bytes: [UInt8]?
-    if let size = try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize, size <= limit,
-      let data = try? Data(contentsOf: url)
-    {
-      bytes = Array(data)
+    if let size = Disk.size(of: url.path), size <= limit, let data = try? Disk.read(url.path) {
+      bytes = data
     }
     files[key] = bytes
     return bytes

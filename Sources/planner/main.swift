@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import PlannerCore
 
 // ArgumentParser's own `main()` exits 64 on a usage error; planner's table says 2.
@@ -9,8 +9,7 @@ do {
 } catch {
   let code = PlannerCommand.exitCode(for: error)
   if code == .validationFailure {
-    FileHandle.standardError.write(
-      Data((PlannerCommand.fullMessage(for: error) + "\n").utf8))
+    Disk.write(Array((PlannerCommand.fullMessage(for: error) + "\n").utf8), to: 2)
     PlannerCommand.exit(withError: PlannerExit.usage)
   }
   PlannerCommand.exit(withError: error)

@@ -1,0 +1,287 @@
+import Dispatch
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The few system services planner uses, through POSIX calls. The executable does without
+/// Foundation (which would add half a millisecond to every start and a third more protocol
+/// conformances for the runtime to search): FoundationEssentials and these cover the rest.
+
+/// A failed system call: its `errno`, described as `strerror` does, in lower case.
+struct SystemError: Error, CustomStringConvertible {
+  let code: Int32
+
+  init(_ code: Int32 = errno) { self.code = code }
+
+  var description: String { String(cString: strerror(code)).lowercased() }
+}
+
+/// Files and folders.
+enum Disk {
+  enum Kind { case file, directory, other }
+
+  /// What `path` is, following symbolic links; nil when nothing is there.
+  static func kind(of path: String) -> Kind? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: return .file
+    case S_IFDIR: return .directory
+    default: return .other
+    }
+  }
+
+  static func exists(_ path: String) -> Bool { kind(of: path) != nil }
+
+  /// A regular file this process may run.
+  static func isExecutable(_ path: String) -> Bool {
+    kind(of: path) == .file && access(path, X_OK) == 0
+  }
+
+  /// The whole content of a file; a folder is refused with "is a directory".
+  static func read(_ path: String) throws(SystemError) -> [UInt8] {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw SystemError() }
+    defer { close(descriptor) }
+    return try readAll(descriptor)
+  }
+
+  /// Everything `descriptor` gives until its end.
+  static func readAll(_ descriptor: Int32) throws(SystemError) -> [UInt8] {
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+    while true {
+      let count = chunk.withUnsafeMutableBytes {
+        systemRead(descriptor, $0.baseAddress, $0.count)
+      }
+      if count > 0 {
+        bytes += chunk[..<count]
+      } else if count == 0 {
+        return bytes
+      } else if errno != EINTR {
+        throw SystemError()
+      }
+    }
+  }
+
+  /// Up to `limit` bytes, fewer only at the end; empty at the end.
+  static func read(_ descriptor: Int32, upTo limit: Int) throws(SystemError) -> [UInt8] {
+    var chunk = [UInt8](repeating: 0, count: limit)
+    var filled = 0
+    while filled < limit {
+      let count = chunk.withUnsafeMutableBytes {
+        systemRead(descriptor, $0.baseAddress.map { $0 + filled }, limit - filled)
+      }
+      if count > 0 {
+        filled += count
+      } else if count == 0 {
+        break
+      } else if errno != EINTR {
+        throw SystemError()
+      }
+    }
+    return Array(chunk[..<filled])
+  }
+
+  /// Writes all of `bytes`; false when the descriptor refused them (a closed pipe).
+  @discardableResult
+  static func write(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+    bytes.withUnsafeBytes { buffer in
+      guard let base = buffer.baseAddress else { return true }
+      var offset = 0
+      while offset < buffer.count {
+        let count = systemWrite(descriptor, base + offset, buffer.count - offset)
+        if count > 0 {
+          offset += count
+        } else if count < 0, errno == EINTR {
+          continue
+        } else {
+          return false
+        }
+      }
+      return true
+    }
+  }
+
+  /// The target of a symbolic link, as stored; nil when `path` is not one.
+  static func linkTarget(_ path: String) -> String? {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let count = readlink(path, &buffer, buffer.count - 1)
+    guard count >= 0 else { return nil }
+    return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  /// The absolute path with every symbolic link resolved; nil when it does not exist.
+  static func realPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+
+  /// The size of a regular file; nil for anything else.
+  static func size(of path: String) -> Int? {
+    var info = stat()
+    guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+    return Int(info.st_size)
+  }
+
+  /// The path of `name` in `folder`.
+  static func join(_ folder: String, _ name: String) -> String {
+    folder.isEmpty ? name : folder.hasSuffix("/") ? folder + name : folder + "/" + name
+  }
+
+  /// Everything under `root` (a folder), relative to it, in no particular order, with what each
+  /// entry is; symbolic links are reported, not followed.
+  static func walk(
+    _ root: String, _ visit: (_ relative: String, _ isFolder: Bool, _ isLink: Bool) -> Void
+  ) throws(SystemError) {
+    var pending = [""]
+    while let relative = pending.popLast() {
+      let folder = relative.isEmpty ? root : join(root, relative)
+      guard let stream = opendir(folder) else {
+        if relative.isEmpty { throw SystemError() }
+        continue  // a folder that cannot be read sends nothing, as with the enumerator before
+      }
+      defer { closedir(stream) }
+      while let entry = readdir(stream) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+          String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        if name == "." || name == ".." { continue }
+        let path = relative.isEmpty ? name : relative + "/" + name
+        var isFolder = false
+        var isLink = false
+        switch Int32(entry.pointee.d_type) {
+        case Int32(DT_DIR): isFolder = true
+        case Int32(DT_LNK): isLink = true
+        case Int32(DT_UNKNOWN):
+          var info = stat()
+          if lstat(join(root, path), &info) == 0 {
+            isFolder = info.st_mode & S_IFMT == S_IFDIR
+            isLink = info.st_mode & S_IFMT == S_IFLNK
+          }
+        default: break
+        }
+        visit(path, isFolder, isLink)
+        if isFolder { pending.append(path) }
+      }
+    }
+  }
+}
+
+// POSIX `read` and `write`, which `Disk.read` and `Disk.write` would otherwise shadow.
+#if canImport(Glibc)
+  private let systemRead = Glibc.read
+  private let systemWrite = Glibc.write
+#elseif canImport(Musl)
+  private let systemRead = Musl.read
+  private let systemWrite = Musl.write
+#elseif canImport(Darwin)
+  private let systemRead = Darwin.read
+  private let systemWrite = Darwin.write
+#endif
+
+/// A mutual-exclusion lock.
+final class Lock: @unchecked Sendable {
+  private let semaphore = DispatchSemaphore(value: 1)
+
+  func lock() { semaphore.wait() }
+  func unlock() { semaphore.signal() }
+
+  func withLock<T>(_ body: () throws -> T) rethrows -> T {
+    lock()
+    defer { unlock() }
+    return try body()
+  }
+}
+
+/// A child process started with `posix_spawn`, its standard streams on pipes.
+final class Subprocess {
+  let pid: pid_t
+  /// The read ends of its stdout and stderr, and the write end of its stdin (nil when its
+  /// stdin is /dev/null). Each is the caller's to close.
+  let output: Int32
+  let errors: Int32
+  let input: Int32?
+
+  /// Starts `executable` with `arguments` (the first is the program's name) and `environment`.
+  init(
+    executable: String, arguments: [String], environment: [String: String], withInput: Bool,
+    outputPipeSize: Int32? = nil
+  ) throws(SystemError) {
+    func makePipe() throws(SystemError) -> (read: Int32, write: Int32) {
+      var ends: [Int32] = [0, 0]
+      guard pipe(&ends) == 0 else { throw SystemError() }
+      // Not inherited: the child gets its ends through dup2, which clears the flag.
+      _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+      _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
+      return (ends[0], ends[1])
+    }
+    let out = try makePipe()
+    let err = try makePipe()
+    let inn = withInput ? try makePipe() : nil
+    if let outputPipeSize {
+      // Linux's F_SETPIPE_SZ (1031); where it is refused, the default size works too.
+      _ = fcntl(out.write, 1031, outputPipeSize)
+    }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    if let inn {
+      posix_spawn_file_actions_adddup2(&actions, inn.read, 0)
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    }
+    posix_spawn_file_actions_adddup2(&actions, out.write, 1)
+    posix_spawn_file_actions_adddup2(&actions, err.write, 2)
+
+    let argv = arguments.map { strdup($0) } + [nil]
+    let envp =
+      environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+      for pointer in argv { free(pointer) }
+      for pointer in envp { free(pointer) }
+    }
+    var child = pid_t()
+    let status = posix_spawn(&child, executable, &actions, nil, argv, envp)
+    // The child has its own copies; the parent keeps only its ends.
+    close(out.write)
+    close(err.write)
+    if let inn { close(inn.read) }
+    guard status == 0 else {
+      close(out.read)
+      close(err.read)
+      if let inn { close(inn.write) }
+      throw SystemError(status)
+    }
+    pid = child
+    output = out.read
+    errors = err.read
+    input = inn?.write
+  }
+
+  /// Waits for the process to end: its exit status, or the number of the signal that ended it.
+  func wait() -> Int32 {
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 {
+      if errno != EINTR { return -1 }
+    }
+    let signal = status & 0x7f
+    return signal == 0 ? (status >> 8) & 0xff : signal
+  }
+}
+
+extension String {
+  /// Without the blanks and line breaks at either end (git's one-line answers).
+  func trimmingWhitespace() -> String {
+    guard let first = firstIndex(where: { !$0.isWhitespace }),
+      let last = lastIndex(where: { !$0.isWhitespace })
+    else { return "" }
+    return String(self[first...last])
+  }
+}
