@@ -424,7 +424,7 @@ struct CacheSimulator {
       builder.buildAll()
       switch options.cache {
       case .all: cache.formUnion(builder.keys)
-      case .previous: cache = builder.keys
+      case .previous: cache = Set(builder.keys)
       case .none: cache = []
       }
       outputs.merge(builder.newOutputs) { _, new in new }
@@ -446,7 +446,8 @@ struct CacheSimulator {
     let isFirst: Bool
 
     var results: [StepResult] = []
-    var keys: Set<Digest> = []
+    /// The keys this build made (repeats included): one array, added to the cache at the end.
+    var keys: [Digest] = []
     var newOutputs: [Digest: Digest] = [:]
     var records: [Int: [Record]] = [:]
     var wall = 0.0
@@ -549,7 +550,7 @@ struct CacheSimulator {
         }
       }
       rebuiltAny = !fromCached
-      keys.insert(parent)
+      keys.append(parent)
       time += fromResult.seconds
       cpu += fromResult.seconds
       results.append(fromResult)
@@ -601,10 +602,10 @@ struct CacheSimulator {
         if step.isLinked {
           // The copy half is kept under its own key, which is what the next build looks up;
           // the chain goes on from the copy merged onto its parent.
-          keys.insert(key)
+          keys.append(key)
           key.add(parent.shifted(3))
         }
-        keys.insert(key)
+        keys.append(key)
         parent = key
         time += result.seconds
         cpu += result.seconds
