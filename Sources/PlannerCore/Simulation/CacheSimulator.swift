@@ -453,10 +453,10 @@ struct CacheSimulator {
     var wall = 0.0
     var cpu = 0.0
     /// Per stage: final key, output identity, whether it re-ran anything, when it finishes.
-    var finalKeys: [Int: Digest] = [:]
-    var outputIdentity: [Int: Digest] = [:]
-    var finish: [Int: Double] = [:]
-    var stageRebuilt: [Int: Bool] = [:]
+    var finalKeys = StageTable<Digest>()
+    var outputIdentity = StageTable<Digest>()
+    var finish = StageTable<Double>()
+    var stageRebuilt = StageTable<Bool>()
     /// Keys run earlier in this build (identical steps run once).
     var ranHere: [Digest: Int] = [:]
     /// What a per-build argument adds to a key in this build, and a re-run stage's new output.
@@ -714,6 +714,23 @@ struct CacheSimulator {
       let sorted = paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
       let shown = sorted.prefix(3).joined(separator: ", ")
       return sorted.count > 3 ? "\(shown) (+\(sorted.count - 3) more) changed" : "\(shown) changed"
+    }
+  }
+}
+
+/// Values by stage index, for one build: an array rather than a dictionary, since a build sets
+/// them for stages 0, 1, 2… in turn.
+struct StageTable<Value> {
+  private var values: [Value?] = []
+
+  subscript(index: Int) -> Value? {
+    get { values.indices.contains(index) ? values[index] : nil }
+    set {
+      guard index >= 0 else { return }
+      if index >= values.count {
+        values.append(contentsOf: repeatElement(nil, count: index - values.count + 1))
+      }
+      values[index] = newValue
     }
   }
 }
