@@ -13,6 +13,9 @@ measured in the same run; nothing here passes or fails on an absolute time.
   planner's peak memory for 1k, 10k and 100k commits (it must not grow with N beyond the
   model's own size). `BENCH_SKIP_100K=1` skips the 100k-commit repository (about a minute to
   generate).
+- simulate: `planner simulate --commits 50` (target <= 150 ms) and `--commits 5000` on a generated
+  5,000-commit repository (20,000 files), a two-stage Dockerfile held fixed, next to the `git log`
+  planner runs for the same commits.
 - search: `planner-bench --search N 20`, the order search on generated stages of 10, 20, 40 and 80
   movable steps (target: exact, under 50 ms up to 40).
 - suggest: `planner suggest` on one Dockerfile outside a repository, next to `planner --version`
@@ -133,6 +136,7 @@ def main():
               f"(target < 100 ms)")
 
         history_bench(os.path.abspath(planner), work)
+        simulate_bench(os.path.abspath(planner), work)
         suggest_bench(os.path.abspath(planner), bench, work)
         skip_linters = bool(os.environ.get("BENCH_SKIP_LINTERS"))
         skip_batch = bool(os.environ.get("BENCH_SKIP_BATCH"))
@@ -145,6 +149,48 @@ def main():
             print("batch: skipped (BENCH_SKIP_BATCH is set)")
         else:
             batch_bench(os.path.abspath(planner), tools, work)
+
+
+SIMULATE_DOCKERFILE = """FROM node:22 AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build
+
+FROM node:22-slim
+WORKDIR /app
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/node_modules ./node_modules
+CMD ["node", "dist/app.js"]
+"""
+
+
+def simulate_bench(planner, work):
+    """`planner simulate` end to end on a generated 5,000-commit repository over 20,000 files,
+    for the last 50 commits (target <= 150 ms) and for all 5,000, next to the `git log` planner
+    runs for the same commits. The two-stage Dockerfile lies outside the repository, so it
+    applies at every commit; the repository's own .dockerignore changes in the window."""
+    repo = os.path.join(work, "repo5000")
+    subprocess.run([sys.executable, os.path.join(HERE, "gen-history-repo.py"), "--commits", "5000",
+                    "--files", "20000", repo], check=True, stdout=subprocess.DEVNULL)
+    dockerfile = os.path.join(work, "simulate.Dockerfile")
+    with open(dockerfile, "w") as out:
+        out.write(SIMULATE_DOCKERFILE)
+    for commits in (50, 5000):
+        args = [planner, "simulate", "--file", dockerfile, "--context", ".", "--commits", str(commits),
+                "--format", "json"]
+        status = subprocess.run(args, cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+        planner_time = best_of(5 if commits == 50 else 2, args, cwd=repo)
+        log = ["git", "log", "--first-parent", "--diff-merges=first-parent", "--no-renames", "--no-follow",
+               "--root", "--raw", "--no-abbrev", "-z", "--no-color", "--no-show-signature",
+               "--encoding=UTF-8", "--format=%x1e%H%x1f%P%x1f%at%x1f%s", f"--max-count={commits}", "--"]
+        git_time = best_of(5, log, cwd=repo)
+        memory = peak_rss_mb(args, cwd=repo)
+        target = " (target <= 150 ms)" if commits == 50 else ""
+        print(f"simulate --commits {commits}: {planner_time * 1000:.0f} ms{target}, peak memory "
+              f"{memory:.1f} MiB (with its git processes), exit {status}; the same git log "
+              f"{git_time * 1000:.0f} ms")
 
 
 def suggest_bench(planner, bench, work):

@@ -316,22 +316,46 @@ struct GitRepository {
       throw .gitFailed(
         arguments: arguments, status: exit.status, stderr: readFailure ?? exit.stderr)
     }
-    // `<mode> <type> <object> <size, padded>\t<path>\0`
+    return Self.parseTree(output)
+  }
+
+  /// `git ls-tree -r -l -z` output: `<mode> <type> <object> <size, padded>\t<path>\0` per
+  /// entry; only blobs are kept. Read in place: a tree lists tens of thousands of files.
+  static func parseTree(_ output: [UInt8]) -> [(
+    path: String, mode: UInt32, blob: String, size: Int
+  )] {
     var files: [(path: String, mode: UInt32, blob: String, size: Int)] = []
-    for record in output.split(separator: 0) {
-      guard let tab = record.firstIndex(of: UInt8(ascii: "\t")) else { continue }
-      let fields = record[..<tab].split(separator: UInt8(ascii: " "))
-      guard fields.count == 4, fields[1].elementsEqual("blob".utf8),
-        let mode = UInt32(String(decoding: fields[0], as: UTF8.self), radix: 8)
-      else { continue }
-      files.append(
-        (
-          String(decoding: record[(tab + 1)...], as: UTF8.self), mode,
-          String(decoding: fields[2], as: UTF8.self),
-          Int(String(decoding: fields[3], as: UTF8.self)) ?? 0
-        ))
+    output.withUnsafeBufferPointer { bytes in
+      var start = 0
+      while start < bytes.count {
+        let end = bytes[start...].firstIndex(of: 0) ?? bytes.count
+        defer { start = end + 1 }
+        guard let tab = bytes[start..<end].firstIndex(of: UInt8(ascii: "\t")) else { continue }
+        let fields = bytes[start..<tab].split(separator: UInt8(ascii: " "))
+        guard fields.count == 4, fields[1].elementsEqual("blob".utf8),
+          let mode = Self.number(fields[0], radix: 8), let size = Self.number(fields[3], radix: 10)
+        else { continue }
+        files.append(
+          (
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[(tab + 1)..<end]), as: UTF8.self),
+            UInt32(truncatingIfNeeded: mode),
+            String(decoding: UnsafeBufferPointer(rebasing: fields[2]), as: UTF8.self), size
+          ))
+      }
     }
     return files
+  }
+
+  /// The digits of `bytes` as a number; nil when there are none or one is not a digit.
+  private static func number(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, radix: Int) -> Int? {
+    guard !bytes.isEmpty, bytes.count < 19 else { return nil }
+    var value = 0
+    for byte in bytes {
+      let digit = Int(byte) - Int(UInt8(ascii: "0"))
+      guard digit >= 0, digit < radix else { return nil }
+      value = value * radix + digit
+    }
+    return value
   }
 
   /// The warning each lookup deserves: an absent file or a missing blob.

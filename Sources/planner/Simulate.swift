@@ -128,6 +128,13 @@ extension PlannerCommand {
     ) throws -> SimulationInput {
       let repository = GitRepository(at: URL(fileURLWithPath: context, isDirectory: true))
       let probe = try repository.probe()
+      // The newest tree (for COPY sizes, and the files no commit touched) is listed while the
+      // log is read: `git ls-tree` has to look up every blob's size, the slowest git call here.
+      let newestTree = Background {
+        Result { () throws(PlannerHistoryError) in
+          try repository.listTree(start ?? "HEAD", under: probe.prefix)
+        }
+      }
       var commits: [Commit] = []
       let warnings = try repository.log(
         commits: count, from: start, knownShallow: probe.isShallow
@@ -176,8 +183,8 @@ extension PlannerCommand {
       // file changed in the window, the files no commit touched.
       var untouched: [(path: String, state: SimulationInput.FileState)]?
       var sizes: [String: Int] = [:]
-      if let newest = commits.first {
-        let tree = try repository.listTree(newest.id, under: probe.prefix)
+      if !commits.isEmpty {
+        let tree = try newestTree.value.get()
         for file in tree { sizes[file.path] = file.size }
         if SimulationInput.changes(ignorePath, in: commits) {
           var touched: Set<String> = []

@@ -285,3 +285,26 @@ extension String {
     return String(self[first...last])
   }
 }
+
+/// A value computed on another thread, waited for where it is needed.
+final class Background<Value: Sendable>: @unchecked Sendable {
+  private let done = DispatchSemaphore(value: 0)
+  private let work: @Sendable () -> Value
+  /// Set by the worker before it signals `done`.
+  private var result: Value?
+
+  init(_ work: @escaping @Sendable () -> Value) {
+    self.work = work
+    DispatchQueue.global().async { [self] in
+      result = work()
+      done.signal()
+    }
+  }
+
+  /// The value, once computed.
+  var value: Value {
+    done.wait()
+    defer { done.signal() }  // for the next read
+    return result ?? work()  // `result` is always set by then
+  }
+}

@@ -139,6 +139,34 @@ struct ContextPropertyTests {
   ]
   static let sources = [".", "src", "*.md", "src/*.go", "**/*.md", "[ab]", "docs/x.md", "a/b"]
 
+  @Test func oneFilterAnswersEveryPathAsAFreshFilterWould() async {
+    // The filter remembers the directories of the paths it was asked about (by name, and by
+    // the bytes the previous path shares): in any order, its answers must not depend on that.
+    // Names that are prefixes of one another ("b", "bx") make paths that share bytes but not
+    // directories.
+    let names = Self.names + ["bx", "docs2", "src.md", "a.b"]
+    let path = Gen.element(of: names).compactMap { $0 }.array(of: 1...4).map {
+      $0.joined(separator: "/")
+    }
+    let ignore = Gen.element(of: Self.patterns).compactMap { $0 }.array(of: 0...4)
+    await propertyCheck(count: 300, input: path.array(of: 1...40), ignore) { paths, lines in
+      guard
+        let matcher = try? IgnoreMatcher(
+          patterns: IgnoreFile.patterns(from: Array(lines.joined(separator: "\n").utf8)))
+      else {
+        return
+      }
+      let cleaned = paths.map(BuildContext.relative).filter { !$0.isEmpty }
+      for order in [cleaned, cleaned.sorted(), cleaned.sorted().reversed()] {
+        var shared = ContextFilter(matcher)
+        for path in order {
+          var fresh = ContextFilter(matcher)
+          #expect(shared.sends(path) == fresh.sends(path), "\(lines) \(path) in \(order)")
+        }
+      }
+    }
+  }
+
   @Test func aPathTheIgnoreFileExcludesIsNeverReadByAnyStep() async {
     let path = Gen.element(of: Self.names).compactMap { $0 }.array(of: 1...4).map {
       $0.joined(separator: "/")

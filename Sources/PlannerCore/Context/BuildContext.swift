@@ -189,6 +189,11 @@ struct ContextFilter {
   let matcher: IgnoreMatcher
   /// Per directory: the walk's decision, and whether the walker skips the directory.
   private var directories: [String: (decision: IgnoreMatcher.Decision, skipped: Bool)] = [:]
+  /// The last path asked about, and the directories on its way down (where each one's `/` is,
+  /// and the walk's answer). Paths mostly come sorted, so the next one shares most of them:
+  /// they are found by comparing bytes, without making and hashing a string per directory.
+  private var previous: [UInt8] = []
+  private var chain: [(slash: Int, decision: IgnoreMatcher.Decision, skipped: Bool)] = []
 
   init(_ matcher: IgnoreMatcher) {
     self.matcher = matcher
@@ -196,24 +201,42 @@ struct ContextFilter {
 
   /// Whether the file at `path` (relative to the context root, cleaned) is sent.
   mutating func sends(_ path: String) -> Bool {
-    var parent: IgnoreMatcher.Decision?
-    let bytes = path.utf8
-    // Each directory on the way down is the path up to one of its `/`s.
-    var index = bytes.startIndex
-    while let slash = bytes[index...].firstIndex(of: UInt8(ascii: "/")) {
-      defer { index = bytes.index(after: slash) }
-      guard slash > index else { continue }  // an empty component ("a//b")
-      let directory = String(path[..<slash])
-      if let known = directories[directory] {
-        if known.skipped { return false }
-        parent = known.decision
-        continue
+    var text = path
+    return text.withUTF8 { sends(path, bytes: $0) }
+  }
+
+  /// `sends`, with the path's bytes: each directory on the way down is the path up to one of
+  /// its `/`s.
+  private mutating func sends(_ path: String, bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var common = 0
+    let limit = min(bytes.count, previous.count)
+    while common < limit, bytes[common] == previous[common] { common += 1 }
+    previous.removeAll(keepingCapacity: true)
+    previous.append(contentsOf: bytes)
+    // The previous path's directories this one shares: those whose `/` is within the common
+    // prefix (the same bytes up to the same `/`).
+    var kept = 0
+    while kept < chain.count, chain[kept].slash < common { kept += 1 }
+    chain.removeSubrange(kept...)
+    if let last = chain.last, last.skipped { return false }
+    var parent = chain.last?.decision
+    var start = (chain.last?.slash ?? -1) + 1
+    for offset in min(start, bytes.count)..<bytes.count where bytes[offset] == UInt8(ascii: "/") {
+      defer { start = offset + 1 }
+      guard offset > start else { continue }  // an empty component ("a//b")
+      let directory = String(
+        decoding: UnsafeBufferPointer(rebasing: bytes[..<offset]), as: UTF8.self)
+      let known: (decision: IgnoreMatcher.Decision, skipped: Bool)
+      if let found = directories[directory] {
+        known = found
+      } else {
+        let decision = matcher.decide(directory, parent: parent)
+        known = (decision, decision.isExcluded && !matcher.mayReincludeBelow(directory))
+        directories[directory] = known
       }
-      let decision = matcher.decide(directory, parent: parent)
-      let skipped = decision.isExcluded && !matcher.mayReincludeBelow(directory)
-      directories[directory] = (decision, skipped)
-      if skipped { return false }
-      parent = decision
+      chain.append((offset, known.decision, known.skipped))
+      if known.skipped { return false }
+      parent = known.decision
     }
     return !matcher.decide(path, parent: parent).isExcluded
   }
