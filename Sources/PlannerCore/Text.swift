@@ -1,13 +1,16 @@
 extension StringProtocol {
-  /// The text without the spaces and tabs (and other Unicode space separators) at either end,
-  /// as Foundation's `trimmingCharacters(in: .whitespaces)` gives it. PlannerCore does not
-  /// import Foundation: its string searches convert to UTF-16 and were a tenth of a suggest.
-  func trimmingSpaces() -> String {
-    guard let first = firstIndex(where: { !$0.isHorizontalSpace }),
-      let last = lastIndex(where: { !$0.isHorizontalSpace })
+  /// The text without the characters `isTrimmed` accepts at either end.
+  package func trimming(_ isTrimmed: (Character) -> Bool) -> String {
+    guard let first = firstIndex(where: { !isTrimmed($0) }),
+      let last = lastIndex(where: { !isTrimmed($0) })
     else { return "" }
     return String(self[first...last])
   }
+
+  /// The text without the spaces and tabs (and other Unicode space separators) at either end,
+  /// as Foundation's `trimmingCharacters(in: .whitespaces)` gives it. PlannerCore does not
+  /// import Foundation: its string searches convert to UTF-16 and were a tenth of a suggest.
+  func trimmingSpaces() -> String { trimming(\.isHorizontalSpace) }
 }
 
 extension Character {

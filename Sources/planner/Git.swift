@@ -275,7 +275,7 @@ struct GitRepository {
       let result = try? capture(["rev-parse", "--verify", "--quiet", revision + "^{commit}"]),
       result.status == 0
     else { return nil }
-    let id = result.output.trimmingWhitespace()
+    let id = result.output.trimming(\.isWhitespace)
     return id.isEmpty ? nil : id
   }
 
@@ -284,7 +284,7 @@ struct GitRepository {
     guard let result = try? capture(["merge-base", first, second]), result.status == 0 else {
       return nil
     }
-    let id = result.output.trimmingWhitespace()
+    let id = result.output.trimming(\.isWhitespace)
     return id.isEmpty ? nil : id
   }
 

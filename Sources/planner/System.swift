@@ -276,15 +276,6 @@ final class Subprocess {
   }
 }
 
-extension String {
-  /// Without the blanks and line breaks at either end (git's one-line answers).
-  func trimmingWhitespace() -> String {
-    guard let first = firstIndex(where: { !$0.isWhitespace }),
-      let last = lastIndex(where: { !$0.isWhitespace })
-    else { return "" }
-    return String(self[first...last])
-  }
-}
 
 /// A value computed on another thread, waited for where it is needed.
 final class Background<Value: Sendable>: @unchecked Sendable {
