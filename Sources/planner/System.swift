@@ -276,7 +276,6 @@ final class Subprocess {
   }
 }
 
-
 /// A value computed on another thread, waited for where it is needed.
 final class Background<Value: Sendable>: @unchecked Sendable {
   private let done = DispatchSemaphore(value: 0)
