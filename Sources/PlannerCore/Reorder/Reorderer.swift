@@ -582,30 +582,38 @@ struct InvalidationHistory {
     scope: SimulationOptions.CacheScope
   ) {
     commitCount = builds.count
-    var seen: [Key: Set<Digest>] = [:]
+    var seen: Set<Seen> = []
     var previous: [Key: Digest] = [:]
-    for result in base?.steps ?? [] where result.status != .skipped {
-      let key = Key(stage: result.step.stage, line: result.step.line)
-      seen[key, default: []].insert(result.inputs)
-      previous[key] = result.inputs
-    }
-    for (index, build) in builds.enumerated() {
-      for result in build.steps where result.status != .skipped {
-        let key = Key(stage: result.step.stage, line: result.step.line)
-        costs[key] = result.step.cost.seconds
-        let isNew: Bool
-        switch scope {
-        case .all: isNew = !(seen[key]?.contains(result.inputs) ?? false)
-        case .previous: isNew = previous[key] != result.inputs
-        case .none: isNew = true
-        }
-        if isNew {
-          sets[key, default: OrderSearch.CommitSet(count: builds.count)].insert(index)
-        }
-        seen[key, default: []].insert(result.inputs)
-        previous[key] = result.inputs
+    /// Records a step's inputs; true when the cache scope did not hold them yet.
+    func record(_ key: Key, _ inputs: Digest) -> Bool {
+      switch scope {
+      case .all: seen.insert(Seen(key: key, inputs: inputs)).inserted
+      case .previous: previous.updateValue(inputs, forKey: key) != inputs
+      case .none: true
       }
     }
+    // The steps are read in place: a copy of a result would retain every field of its step.
+    let baseSteps = base?.steps ?? []
+    for position in baseSteps.indices where baseSteps[position].status != .skipped {
+      let step = baseSteps[position]
+      _ = record(Key(stage: step.step.stage, line: step.step.line), step.inputs)
+    }
+    for (index, build) in builds.enumerated() {
+      let steps = build.steps
+      for position in steps.indices where steps[position].status != .skipped {
+        let key = Key(stage: steps[position].step.stage, line: steps[position].step.line)
+        if costs[key] == nil { costs[key] = steps[position].step.cost.seconds }
+        if record(key, steps[position].inputs) {
+          sets[key, default: OrderSearch.CommitSet(count: builds.count)].insert(index)
+        }
+      }
+    }
+  }
+
+  /// A step's inputs as the cache saw them.
+  private struct Seen: Hashable {
+    var key: Key
+    var inputs: Digest
   }
 
   func invalidations(stage: Int, line: Int) -> OrderSearch.CommitSet {
