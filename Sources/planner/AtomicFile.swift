@@ -1,4 +1,8 @@
-import FoundationEssentials
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation  // Apple platforms, where Foundation is one library
+#endif
 
 #if canImport(Glibc)
   import Glibc

@@ -1,6 +1,11 @@
 import ArgumentParser
-import FoundationEssentials
 import PlannerCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation  // Apple platforms, where Foundation is one library
+#endif
 
 extension PlannerCommand {
   /// The Markdown of a pull-request comment: what the change does to rebuild time.

@@ -1,6 +1,11 @@
 import ArgumentParser
-import FoundationEssentials
 import PlannerCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation  // Apple platforms, where Foundation is one library
+#endif
 
 extension PlannerCommand {
   /// Lists the build context as BuildKit receives it, and which step reads which file.

@@ -1,6 +1,11 @@
 import Dispatch
-import FoundationEssentials
 import PlannerCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation  // Apple platforms, where Foundation is one library
+#endif
 
 #if canImport(Glibc)
   import Glibc

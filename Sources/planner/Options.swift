@@ -1,6 +1,11 @@
 import ArgumentParser
-import FoundationEssentials
 import PlannerCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation  // Apple platforms, where Foundation is one library
+#endif
 
 /// Which Dockerfile to read: a positional `FILE`, or `-f/--file` as `docker build` spells it.
 struct DockerfileOptions: ParsableArguments {

@@ -1,6 +1,11 @@
 import ArgumentParser
-import FoundationEssentials
 import PlannerCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation  // Apple platforms, where Foundation is one library
+#endif
 
 extension SimulationOptions.Builder: ExpressibleByArgument {}
 extension SimulationOptions.CacheScope: ExpressibleByArgument {}

@@ -1,7 +1,12 @@
 import ArgumentParser
 import Dispatch
-import FoundationEssentials
 import PlannerCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation  // Apple platforms, where Foundation is one library
+#endif
 
 extension Planner.SuggestFormat: ExpressibleByArgument {}
 

@@ -1,6 +1,11 @@
 import ArgumentParser
-import FoundationEssentials
 import PlannerCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation  // Apple platforms, where Foundation is one library
+#endif
 
 // ArgumentParser's own `main()` exits 64 on a usage error; planner's table says 2.
 do {
