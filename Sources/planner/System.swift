@@ -229,7 +229,11 @@ final class Subprocess {
       // Linux's F_SETPIPE_SZ (1031); where it is refused, the default size works too.
       _ = fcntl(out.write, 1031, outputPipeSize)
     }
-    var actions = posix_spawn_file_actions_t()
+    #if canImport(Darwin)
+      var actions: posix_spawn_file_actions_t = nil  // an opaque pointer there
+    #else
+      var actions = posix_spawn_file_actions_t()
+    #endif
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     if let inn {
