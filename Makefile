@@ -14,9 +14,10 @@ DEMO_REPO := /tmp/planner-demo-node-app
 build:
 	$(SWIFT) build
 
-# One static executable, the Swift runtime and the C library linked in: planner then starts in
-# about 2 ms instead of 8 (no dynamic loader, no libraries to map and relocate), which matters
-# for a tool run on every file, and the binary runs on any x86-64 Linux. It calls none of the
+# One static executable, the Swift runtime and the C library linked in: `planner --version`
+# takes 1.7 ms (2.0 of it before Foundation was dropped, 3.4 with the C library loaded
+# dynamically: no dynamic loader, no libraries to map and relocate), which matters
+# for a tool run on every file, and the machine needs no Swift installation. It calls none of the
 # C library's NSS functions (user and host lookups) that a static binary could not use.
 release:
 	$(SWIFT) build -c release --static-swift-stdlib -Xswiftc -static-executable

@@ -8,8 +8,9 @@ extension StringProtocol {
   }
 
   /// The text without the spaces and tabs (and other Unicode space separators) at either end,
-  /// as Foundation's `trimmingCharacters(in: .whitespaces)` gives it. PlannerCore does not
-  /// import Foundation: its string searches convert to UTF-16 and were a tenth of a suggest.
+  /// as Foundation's `trimmingCharacters(in: .whitespaces)` gives it. PlannerCore does without
+  /// Foundation's string functions: they go through CoreFoundation in UTF-16, about 7% of a
+  /// suggest's instructions (callgrind) before they were replaced.
   func trimmingSpaces() -> String { trimming(\.isHorizontalSpace) }
 }
 

@@ -6,14 +6,10 @@
 
 #if canImport(Glibc)
   import Glibc
-
-  /// POSIX `write`, which `AtomicFile.write` would otherwise shadow.
-  private let systemWrite = Glibc.write
+#elseif canImport(Musl)
+  import Musl
 #elseif canImport(Darwin)
   import Darwin
-
-  /// POSIX `write`, which `AtomicFile.write` would otherwise shadow.
-  private let systemWrite = Darwin.write
 #endif
 
 /// Replaces a file's contents so that a reader sees either the old file or the new one, never a
@@ -66,7 +62,7 @@ enum AtomicFile {
         _ = fchown(descriptor, uid_t.max, original.st_gid)
       }
       guard fchmod(descriptor, original.st_mode & 0o7777) == 0 else { throw failure(errno) }
-      try writeAll(bytes, to: descriptor, failure: failure)
+      guard Disk.write(bytes, to: descriptor) else { throw failure(errno) }
       guard fsync(descriptor) == 0 else { throw failure(errno) }
       let closed = close(descriptor)
       descriptor = -1
@@ -82,24 +78,6 @@ enum AtomicFile {
     if folderDescriptor >= 0 {
       _ = fsync(folderDescriptor)
       close(folderDescriptor)
-    }
-  }
-
-  /// Writes every byte, resuming after short writes and interruptions.
-  private static func writeAll(
-    _ bytes: [UInt8], to descriptor: Int32, failure: (Int32) -> PlannerError
-  ) throws {
-    try bytes.withUnsafeBytes { buffer in
-      var offset = 0
-      while offset < buffer.count {
-        let written = systemWrite(
-          descriptor, buffer.baseAddress?.advanced(by: offset), buffer.count - offset)
-        if written < 0 {
-          if errno == EINTR { continue }
-          throw failure(errno)
-        }
-        offset += written
-      }
     }
   }
 

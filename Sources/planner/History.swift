@@ -7,14 +7,6 @@ import PlannerCore
   import Foundation  // Apple platforms, where Foundation is one library
 #endif
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 extension PlannerCommand {
   /// How often paths change, and how often each step that reads the context would be invalidated.
   struct History: ParsableCommand {
@@ -187,13 +179,9 @@ extension PlannerCommand {
       guard let kind = Disk.kind(of: path) else {
         throw PlannerError.unreadableFile(path, reason: "no such file or directory")
       }
-      let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-      guard kind != .directory, descriptor >= 0 else {
-        if descriptor >= 0 { close(descriptor) }
-        throw PlannerError.unreadableFile(
-          path, reason: kind == .directory ? "is a directory" : SystemError().description)
+      guard kind != .directory else {
+        throw PlannerError.unreadableFile(path, reason: "is a directory")
       }
-      defer { close(descriptor) }
       var parser = GitLogParser(file: path)
       var delivered = 0
       func deliver(_ batch: [Commit]) {
@@ -201,15 +189,13 @@ extension PlannerCommand {
         delivered += kept.count
         if !kept.isEmpty { handler(Array(kept)) }
       }
-      while delivered < limit {
-        let chunk: [UInt8]
-        do throws(SystemError) {
-          chunk = try Disk.read(descriptor, upTo: 65_536)
-        } catch {
-          throw PlannerError.unreadableFile(path, reason: error.description)
+      do throws(SystemError) {
+        try Disk.read(path, inChunksOf: 65_536) { chunk in
+          deliver(parser.feed(chunk[...]))
+          return delivered < limit
         }
-        if chunk.isEmpty { break }
-        deliver(parser.feed(chunk[...]))
+      } catch {
+        throw PlannerError.unreadableFile(path, reason: error.description)
       }
       // Stopping at the limit leaves a commit half read: that is not a problem of the file.
       guard delivered < limit else { return }

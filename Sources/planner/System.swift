@@ -9,8 +9,9 @@ import Dispatch
 #endif
 
 /// The few system services planner uses, through POSIX calls. The executable does without
-/// Foundation (which would add half a millisecond to every start and a third more protocol
-/// conformances for the runtime to search): FoundationEssentials and these cover the rest.
+/// Foundation, which added 0.3 ms to every start (2.0 ms against 1.7 for `--version`) and 40%
+/// more protocol conformances for the runtime to search (6,289 against 4,487):
+/// FoundationEssentials and these cover the rest.
 
 /// A failed system call: its `errno`, described as `strerror` does, in lower case.
 struct SystemError: Error, CustomStringConvertible {
@@ -49,6 +50,20 @@ enum Disk {
     guard descriptor >= 0 else { throw SystemError() }
     defer { close(descriptor) }
     return try readAll(descriptor)
+  }
+
+  /// Calls `body` with a file's content, `size` bytes at a time, until the file ends or `body`
+  /// returns false.
+  static func read(
+    _ path: String, inChunksOf size: Int, _ body: ([UInt8]) -> Bool
+  ) throws(SystemError) {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw SystemError() }
+    defer { close(descriptor) }
+    while true {
+      let chunk = try read(descriptor, upTo: size)
+      if chunk.isEmpty || !body(chunk) { return }
+    }
   }
 
   /// Everything `descriptor` gives until its end.

@@ -21,7 +21,7 @@ package struct SourceRange: Hashable, Sendable, Codable {
 
 /// A problem in the user's input, returned as a value so one run reports every problem.
 package struct Diagnostic: Hashable, Sendable, Codable {
-  package enum Severity: String, Hashable, Sendable, Codable, Comparable {
+  package enum Severity: String, Hashable, Sendable, Codable, Comparable, CaseIterable {
     case note, warning, error
 
     private var rank: Int {

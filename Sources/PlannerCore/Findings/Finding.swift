@@ -2,18 +2,8 @@
 /// advice, or an image-hygiene rule. Every output format (text, JSON, Markdown, SARIF, rdjson,
 /// GitLab, GitHub annotations, Checkstyle) is made from these.
 package struct Finding: Hashable, Sendable, Encodable {
-  package enum Level: String, Hashable, Sendable, Codable, Comparable, CaseIterable {
-    case note, warning, error
-
-    private var rank: Int {
-      switch self {
-      case .note: 0
-      case .warning: 1
-      case .error: 2
-      }
-    }
-    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
-  }
+  /// How serious a finding is: the same three levels as a diagnostic, in the same order.
+  package typealias Level = Diagnostic.Severity
 
   /// A change to a file that fixes the finding: each replacement removes `range` (end
   /// exclusive; empty to insert) and puts `text` in its place. Whole lines are replaced, so
