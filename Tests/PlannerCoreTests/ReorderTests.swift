@@ -221,6 +221,17 @@ struct ManifestSplitTests {
     #expect(
       verdict(#"{"dependencies": {"x": "file:../x"}}"#, name: "package.json") != .alsoReads([]))
     #expect(verdict(#"{"dependencies": {"x": "^1.0.0"}}"#, name: "package.json") == .alsoReads([]))
+    // go.mod: a replace with a local folder needs the sources; one with a module version does not.
+    for local in [
+      "replace a => ./a\n", "replace (\n\ta =>\t../a\n)\n", "replace a v1 =>  ../../a\n",
+    ] {
+      #expect(verdict("module m\n" + local, name: "go.mod") != .alsoReads([]), "\(local)")
+    }
+    for remote in [
+      "replace a => b v1.0.0\n", "replace a => .../a\n", "replace a =>\n./a\n", "x = > ./a\n",
+    ] {
+      #expect(verdict("module m\n" + remote, name: "go.mod") == .alsoReads([]), "\(remote)")
+    }
   }
 
   @Test func theNewCopyGoesAboveTheBigCopyAndItsComments() throws {

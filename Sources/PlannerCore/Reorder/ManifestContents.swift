@@ -57,7 +57,7 @@ enum ManifestContents {
       }
       return .alsoReads([])
     case "go.mod":
-      if text.contains(#/=>\s*\.{1,2}\//#) {
+      if replacesWithLocalFolder(content) {
         return .needsSources("go.mod replaces a module with a local folder")
       }
       return .alsoReads([])
@@ -124,5 +124,18 @@ enum ManifestContents {
       }
     }
     return .alsoReads(files)
+  }
+
+  /// Whether a go.mod has a `replace` whose target is a local folder: `=>`, then spaces or tabs
+  /// (the separators of Go's modfile lexer), then `./` or `../`.
+  static func replacesWithLocalFolder(_ content: [UInt8]) -> Bool {
+    for index in content.indices.dropLast() where content[index] == UInt8(ascii: "=") {
+      guard content[index + 1] == UInt8(ascii: ">") else { continue }
+      var next = index + 2
+      while next < content.count, [0x20, 0x09, 0x0D].contains(content[next]) { next += 1 }
+      let target = content[next...]
+      if target.starts(with: "./".utf8) || target.starts(with: "../".utf8) { return true }
+    }
+    return false
   }
 }
