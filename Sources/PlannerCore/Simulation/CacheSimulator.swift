@@ -417,27 +417,34 @@ struct CacheSimulator {
         plan: plan, pair: (dockerfileVersion, ignoreVersion), changed: changed)
       let ignoreChanged = previousIgnore != nil && previousIgnore != ignoreVersion
 
-      var builder = StageBuilder(
-        run: self, plan: plan, buildIndex: index, touched: touched, ignoreChanged: ignoreChanged,
+      let built = StageBuilder.build(
+        plan, seeing: self, buildIndex: index, touched: touched, ignoreChanged: ignoreChanged,
         isFirst: index == (options.coldStart ? 0 : -1)
           || (index == 0 && ((commit?.parents.isEmpty ?? false) || baseFailed)))
-      builder.buildAll()
+      // The builder is gone by now, so the cache and the outputs are changed in place.
       switch options.cache {
-      case .all: cache.formUnion(builder.keys)
-      case .previous: cache = Set(builder.keys)
+      case .all: cache.formUnion(built.keys)
+      case .previous: cache = Set(built.keys)
       case .none: cache = []
       }
-      outputs.merge(builder.newOutputs) { _, new in new }
-      previous = builder.records
+      outputs.merge(built.newOutputs) { _, new in new }
+      previous = built.records
       return Build(
-        commit: commit, steps: builder.results, wallSeconds: builder.wall, cpuSeconds: builder.cpu,
+        commit: commit, steps: built.results, wallSeconds: built.wall, cpuSeconds: built.cpu,
         error: nil)
     }
   }
 
   /// Builds the stages of one plan in order, against the run's cache.
   private struct StageBuilder {
-    let run: Run
+    /// What a build reads of the run. Not the run itself: a copy of it would retain every table
+    /// the run holds, and would make the run copy its cache when it adds this build's keys.
+    let options: SimulationOptions
+    let explains: Bool
+    let cache: Set<Digest>
+    let digests: [Digest]
+    let outputs: [Digest: Digest]
+    let previous: [Int: [Record]]
     let plan: BuildPlan
     let buildIndex: Int
     let touched: [Int: [String]]
@@ -467,12 +474,45 @@ struct CacheSimulator {
     static let perBuildBase = Digest(label: "per-build")
     static let rebuiltBase = Digest(label: "rebuilt")
 
-    init(
+    /// What one build leaves: its results, and what the run keeps of it.
+    struct Built {
+      var results: [StepResult]
+      var keys: [Digest]
+      var newOutputs: [Digest: Digest]
+      var records: [Int: [Record]]
+      var wall: Double
+      var cpu: Double
+    }
+
+    /// Builds `plan` against the run's cache and outputs.
+    static func build(
+      _ plan: BuildPlan, seeing run: Run, buildIndex: Int, touched: [Int: [String]],
+      ignoreChanged: Bool, isFirst: Bool
+    ) -> Built {
+      var builder = StageBuilder(
+        run: run, plan: plan, buildIndex: buildIndex, touched: touched,
+        ignoreChanged: ignoreChanged, isFirst: isFirst)
+      builder.buildAll()
+      return Built(
+        results: builder.results, keys: builder.keys, newOutputs: builder.newOutputs,
+        records: builder.records, wall: builder.wall, cpu: builder.cpu)
+    }
+
+    private init(
       run: Run, plan: BuildPlan, buildIndex: Int, touched: [Int: [String]], ignoreChanged: Bool,
       isFirst: Bool
     ) {
-      self.run = run
+      options = run.options
+      explains = run.simulator.explains
+      cache = run.cache
+      digests = run.digests
+      outputs = run.outputs
+      previous = run.previous
       self.plan = plan
+      let steps = plan.stages.reduce(0) { $0 + $1.steps.count + 1 }
+      results.reserveCapacity(steps)
+      keys.reserveCapacity(steps + steps / 2)
+      ranHere.reserveCapacity(steps)
       self.buildIndex = buildIndex
       let build = UInt64(bitPattern: Int64(buildIndex))
       perBuild = Self.perBuildBase.shifted(build)
@@ -486,7 +526,7 @@ struct CacheSimulator {
     static let noSources = Digest().shifted(2)
 
     func isCached(_ key: Digest) -> Bool {
-      !isFirst && run.options.cache != .none && run.cache.contains(key)
+      !isFirst && options.cache != .none && cache.contains(key)
     }
 
     mutating func buildAll() {
@@ -506,12 +546,11 @@ struct CacheSimulator {
       }
       // BuildKit runs independent stages in parallel; the legacy builder one after the other.
       wall =
-        run.options.builder == .legacy
+        options.builder == .legacy
         ? cpu : plan.stages.filter(\.isBuilt).compactMap { finish[$0.index] }.max() ?? 0
     }
 
     mutating func buildStage(_ stage: BuildPlan.Stage, firstStep: Int) {
-      let options = run.options
       var time = 0.0
       var rebuiltAny = false
       var reproducible = Digest.reproducible
@@ -530,7 +569,6 @@ struct CacheSimulator {
       var fromResult = StepResult(
         step: stage.from, stageName: stage.name, status: fromCached ? .cached : .rebuilt,
         seconds: 0, cause: nil, inputs: parent)
-      let explains = run.simulator.explains
       if !fromCached {
         if let first = ranHere[parent] {
           if explains {
@@ -564,7 +602,7 @@ struct CacheSimulator {
           sources.add(outputIdentity[source] ?? Digest(label: "missing"))
           time = max(time, finish[source] ?? 0)
         }
-        let content = index < run.digests.count ? run.digests[index] : Digest()
+        let content = index < digests.count ? digests[index] : Digest()
         let shiftedContent = content.shifted(1)
         let shiftedSources = step.sourceStages.isEmpty ? Self.noSources : sources.shifted(2)
         var own = step.definitionDigest
@@ -627,7 +665,7 @@ struct CacheSimulator {
       case .reproducible:
         outputIdentity[stage.index] = reproducible
       case .changed:
-        if !rebuiltAny, let known = run.outputs[parent] ?? newOutputs[parent] {
+        if !rebuiltAny, let known = outputs[parent] ?? newOutputs[parent] {
           outputIdentity[stage.index] = known
         } else if !rebuiltAny {
           outputIdentity[stage.index] = parent
@@ -645,7 +683,7 @@ struct CacheSimulator {
     func record(_ step: BuildPlan.Step, index: Int, sources: Digest) -> Record {
       Record(
         definition: step.definition, text: step.text, environment: step.environment,
-        content: index < run.digests.count ? run.digests[index] : Digest(), sources: sources)
+        content: index < digests.count ? digests[index] : Digest(), sources: sources)
     }
 
     /// Why a step whose parent was cached missed, by comparison with the previous build.
@@ -654,11 +692,11 @@ struct CacheSimulator {
       content: Digest = Digest(), sources: Digest = Digest(), stepIndex: Int = -1
     ) -> Cause {
       if isFirst {
-        return run.options.coldStart
+        return options.coldStart
           ? Cause(kind: .coldStart, text: "cold start: nothing is cached yet")
           : Cause(kind: .coldStart, text: "nothing is cached yet: the window starts at the root")
       }
-      if run.options.cache == .none { return Cause(kind: .noCache, text: "--cache none") }
+      if options.cache == .none { return Cause(kind: .noCache, text: "--cache none") }
       if step.seesPerBuildValue {
         let names = step.environment.filter { $0.hasSuffix("=" + BuildPlan.perBuildValue) }
           .map { String($0.prefix { $0 != "=" }) }
@@ -667,7 +705,7 @@ struct CacheSimulator {
           text: "it sees \(names.joined(separator: ", ")), given a new value at every build",
           names: names)
       }
-      let before = run.previous[stage] ?? []
+      let before = previous[stage] ?? []
       if let same = before.first(where: { $0.definition == step.definition }) {
         if same.content != content {
           if let paths = touched[stepIndex], !paths.isEmpty {
@@ -688,7 +726,7 @@ struct CacheSimulator {
         }
         return Cause(
           kind: .scope,
-          text: run.options.cache == .previous
+          text: options.cache == .previous
             ? "not in the previous build's cache (--cache previous)"
             : "not in the cache")
       }
