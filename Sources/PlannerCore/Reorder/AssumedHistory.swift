@@ -24,11 +24,33 @@ enum AssumedHistory {
   static func isManifest(_ path: String) -> Bool {
     let name = String(path.split(separator: "/").last ?? Substring(path))
     return exactNames.contains(name)
-      || namePatterns.contains { (try? IgnoreMatcher.filepathMatch($0, name)) == true }
+      || namePatterns.contains { pattern in
+        // Each pattern is a prefix or a suffix around one `*`: most names fail on the
+        // literal part, before the matcher is asked.
+        let parts = pattern.split(separator: "*", maxSplits: 1, omittingEmptySubsequences: false)
+        guard name.hasPrefix(parts[0]), name.hasSuffix(parts.last ?? "") else { return false }
+        return (try? IgnoreMatcher.filepathMatch(pattern, name)) == true
+      }
   }
 
   /// The commits, newest first, as `git log` would give them; paths are context-relative.
+  /// Made once per list of files: every Dockerfile of a batch with one context asks for them.
   static func commits(files: [String], count: Int = 50) -> [Commit] {
+    let question = Question(files: files, count: count)
+    if let known = made.value(for: question) { return known }
+    let commits = make(files: files, count: count)
+    made.store(commits, for: question)
+    return commits
+  }
+
+  private struct Question: Hashable, Sendable {
+    var files: [String]
+    var count: Int
+  }
+
+  private static let made = SharedMemo<Question, [Commit]>(limit: 8)
+
+  private static func make(files: [String], count: Int) -> [Commit] {
     let sorted = files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     let manifests = sorted.filter(isManifest)
     let sources = sorted.filter { !isManifest($0) }

@@ -113,31 +113,41 @@ enum Constraints {
   }
 
   static func variables(_ earlier: StageItem, _ later: StageItem) -> Tie? {
-    let both = earlier.defines.intersection(later.uses.union(later.defines))
-      .union(later.defines.intersection(earlier.uses))
-    if let name = both.sorted().first {
-      return Tie(rule: .variables, reason: "both use \(name)")
+    // Most pairs share no name: tested without building a set.
+    if !earlier.defines.isDisjoint(with: later.uses)
+      || !earlier.defines.isDisjoint(with: later.defines)
+      || !later.defines.isDisjoint(with: earlier.uses)
+    {
+      let both = earlier.defines.intersection(later.uses.union(later.defines))
+        .union(later.defines.intersection(earlier.uses))
+      if let name = both.min(by: <) {
+        return Tie(rule: .variables, reason: "both use \(name)")
+      }
     }
     // A RUN sees every ENV; an ARG only matters to a RUN that may read it (its value is not
     // kept in the image).
-    for (run, other) in [(earlier, later), (later, earlier)] where run.seesEnvironment {
-      guard case .run(let command) = run.instruction.kind else { continue }
-      switch other.instruction.kind {
-      case .env:
-        return Tie(rule: .variables, reason: "a RUN sees every ENV before it")
-      case .arg(let args):
-        let text = command.command.arguments.joined(separator: " ")
-        if args.contains(where: {
-          CommandAnalyzer.mayRead(
-            variable: $0.name, command: text, isExecForm: command.command.isExecForm)
-        }) {
-          return Tie(rule: .variables, reason: "the RUN may read the ARG")
-        }
-      default:
-        continue
+    return environment(seenBy: earlier, from: later) ?? environment(seenBy: later, from: earlier)
+  }
+
+  /// The tie between a RUN and an ENV or ARG on either side of it, if `run` is a RUN that sees
+  /// the environment.
+  private static func environment(seenBy run: StageItem, from other: StageItem) -> Tie? {
+    guard run.seesEnvironment, case .run(let command) = run.instruction.kind else { return nil }
+    switch other.instruction.kind {
+    case .env:
+      return Tie(rule: .variables, reason: "a RUN sees every ENV before it")
+    case .arg(let args):
+      let text = command.command.arguments.joined(separator: " ")
+      if args.contains(where: {
+        CommandAnalyzer.mayRead(
+          variable: $0.name, command: text, isExecForm: command.command.isExecForm)
+      }) {
+        return Tie(rule: .variables, reason: "the RUN may read the ARG")
       }
+      return nil
+    default:
+      return nil
     }
-    return nil
   }
 
   static func state(_ earlier: StageItem, _ later: StageItem) -> Tie? {

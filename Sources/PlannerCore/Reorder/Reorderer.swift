@@ -56,6 +56,16 @@ struct Reorderer {
     var reorders: [SourceKey: ([UInt8], [String])] = [:]
     var parsed: [SourceKey: Result<Parsed, DockerfileParser.Failure>] = [:]
     var checker: ImageEquivalence.Checker?
+    private var madeContext: BuildContext?
+
+    /// The context the candidates' items are made against: the reorderer's context files, made
+    /// into a context on first use (a reorderer has one list of files).
+    func context(_ files: [String]) -> BuildContext {
+      if let madeContext { return madeContext }
+      let made = BuildContext(paths: files)
+      madeContext = made
+      return made
+    }
   }
 
   /// Whether `proposed` builds the same image as `original`; the original is evaluated once
@@ -80,15 +90,15 @@ struct Reorderer {
     let tree: SyntaxTree
     let dockerfile: Dockerfile
     let diagnostics: [Diagnostic]
-    private let contextFiles: [String]
+    private let context: BuildContext
     private(set) lazy var items: [[StageItem]] = dockerfile.stages.map {
-      StageItems.make($0, contextFiles: contextFiles)
+      StageItems.make($0, context: context)
     }
 
-    init(tree: SyntaxTree, file: String, buildArgs: [String: String], contextFiles: [String]) {
+    init(tree: SyntaxTree, file: String, buildArgs: [String: String], context: BuildContext) {
       self.tree = tree
       (dockerfile, diagnostics) = Dockerfile.build(from: tree, file: file, buildArgs: buildArgs)
-      self.contextFiles = contextFiles
+      self.context = context
     }
   }
 
@@ -96,7 +106,7 @@ struct Reorderer {
     if let known = memo.parsed[SourceKey(bytes)] { return known }
     let result = DockerfileParser(file: file).parse(bytes).map { tree in
       Parsed(
-        tree: tree, file: file, buildArgs: options.buildArgs, contextFiles: contextFiles)
+        tree: tree, file: file, buildArgs: options.buildArgs, context: memo.context(contextFiles))
     }
     memo.parsed[SourceKey(bytes)] = result
     return result
@@ -128,7 +138,10 @@ struct Reorderer {
     }
     let (builds, _, base) = simulator.runWithBase()
     let seconds = builds.reduce(0) { $0 + $1.wallSeconds }
-    let rebuilds = builds.filter { build in build.steps.contains { $0.status == .rebuilt } }.count
+    // Read in place: a copy of a result retains every field of its step.
+    let rebuilds = builds.filter { build in
+      build.steps.indices.contains { build.steps[$0].status == .rebuilt }
+    }.count
     return (Replay(seconds: seconds, rebuilds: rebuilds), base, builds)
   }
 
@@ -364,9 +377,10 @@ struct Reorderer {
     let (_, _, builds) = replay(source)
     var rebuilt: [String: [Bool]] = [:]
     for build in builds {
-      for result in build.steps {
-        rebuilt["\(result.step.stage):\(result.step.line)", default: []].append(
-          result.status == .rebuilt)
+      let steps = build.steps
+      for index in steps.indices {
+        rebuilt["\(steps[index].step.stage):\(steps[index].step.line)", default: []].append(
+          steps[index].status == .rebuilt)
       }
     }
     let pragmas = Pragmas.read(tree, file: file)

@@ -51,7 +51,13 @@ enum StageItems {
   static func make(
     _ stage: Dockerfile.Stage, contextFiles: [String], environment start: [String: String] = [:]
   ) -> [StageItem] {
-    let context = BuildContext(paths: contextFiles)
+    make(stage, context: BuildContext(paths: contextFiles), environment: start)
+  }
+
+  /// The same, with the context already made (once for every stage of every candidate).
+  static func make(
+    _ stage: Dockerfile.Stage, context: BuildContext, environment start: [String: String] = [:]
+  ) -> [StageItem] {
     var environment = start
     var workdir = "/"
     var user = ""
