@@ -32,6 +32,39 @@ struct TextTests {
     #expect("a\r\nb".firstByteRange(of: "\n") != nil)
   }
 
+  /// Every path of up to four parts made of empty, `.`, `..`, `...` and names, with and
+  /// without slashes at the ends: the clean ones come back as they are (without the split),
+  /// and every one is cleaned as a plain split, drop and pop would.
+  @Test func relativePathsAreCleanedAsASplitWould() {
+    let parts = ["", ".", "..", "...", "a", ".b", "c.", "é"]
+    var paths = [""]
+    for _ in 1...4 { paths += paths.flatMap { path in parts.map { path + "/" + $0 } } }
+    paths = Array(Set(paths.flatMap { [$0, String($0.dropFirst())] }))
+    for path in paths {
+      var kept: [Substring] = []
+      for part in path.split(separator: "/") where part != "." {
+        if part == ".." { _ = kept.popLast() } else { kept.append(part) }
+      }
+      let expected = kept.joined(separator: "/")
+      #expect(BuildContext.relative(path) == expected, "\(path)")
+      // The empty path is left to the split, which gives it back too.
+      #expect(BuildContext.isClean(path) == (path == expected && !path.isEmpty), "\(path)")
+    }
+  }
+
+  @Test func commandWordsSplitOnBytesAsOnCharacters() {
+    let texts = [
+      "apt-get install -y gcc && rm -rf /var/lib/apt/lists/*", "a;b|c&d(e)f\"g'h`i{j}k",
+      "  x\t\ny\r\nz\u{0B}w\u{0C}v  ", "", ";;", "npm ci\u{00A0}--omit=dev", "é é",
+    ]
+    for text in texts {
+      let byCharacter = Set(
+        text.split(whereSeparator: { $0.isWhitespace || ";|&()\"'`{}".contains($0) }).map(
+          String.init))
+      #expect(HygieneScan.words(of: text) == byCharacter, "\(text)")
+    }
+  }
+
   @Test func oneDecimalIsPrintfs() {
     for value in [0.25, 0.35, 0.05, 1.45, 2.5, -0.25, 1e20, 123_456.789, 0] {
       #expect(HistoryReport.format(value) == String(format: "%.1f", value))

@@ -109,6 +109,7 @@ struct BuildContext: Hashable, Sendable {
   /// A path as BuildKit resolves a COPY source or bind mount: relative to the context root,
   /// `..` clamped at the root, leading and trailing `/` ignored. The root itself is `""`.
   static func relative(_ path: String) -> String {
+    if isClean(path) { return path }
     // Split on the `/` byte: a `/` followed by a combining mark is one Character.
     var parts: [Substring.UTF8View.SubSequence] = []
     for part in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
@@ -125,6 +126,31 @@ struct BuildContext: Hashable, Sendable {
       bytes.append(contentsOf: part)
     }
     return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// Whether `relative` would return `path` as it is: no `/` at either end, no empty, `.` or
+  /// `..` part. Most paths are, and this test reads their bytes once without copying them.
+  static func isClean(_ path: String) -> Bool {
+    var partLength = 0
+    var dots = 0
+    var clean = true
+    path.utf8.withContiguousStorageIfAvailable { bytes in
+      for byte in bytes {
+        if byte == UInt8(ascii: "/") {
+          // An empty part (`//`, a leading `/`), or a `.` or `..` part.
+          if partLength == 0 || dots == partLength && dots <= 2 {
+            clean = false
+            return
+          }
+          partLength = 0
+          dots = 0
+        } else {
+          partLength += 1
+          if byte == UInt8(ascii: ".") { dots += 1 }
+        }
+      }
+    } ?? { clean = false }()
+    return clean && partLength > 0 && !(dots == partLength && dots <= 2)
   }
 
   /// The index range of the files under `directory` (`""` is the root).

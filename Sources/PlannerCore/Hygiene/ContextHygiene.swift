@@ -75,6 +75,9 @@ enum ContextHygiene {
 
   /// Whether a context path is, or lies in, a folder or file named `kind`.
   private static func contains(_ kind: String, _ path: String) -> Bool {
-    path.split(separator: "/").contains { $0 == kind }
+    // Most paths do not hold the name at all: their bytes say so before any split.
+    path.containsLiterally(kind) && path.utf8.split(separator: UInt8(ascii: "/")).contains {
+      $0.elementsEqual(kind.utf8)
+    }
   }
 }

@@ -64,6 +64,8 @@ enum FlattenImage {
 
   /// Whether a line pipes `docker export` into `docker import`.
   static func flattens(_ line: String) -> Bool {
+    // The two verbs are words of the line: without them in its bytes, nothing to read.
+    guard line.containsLiterally("export"), line.containsLiterally("import") else { return false }
     var tokens: [String] = []
     for word in line.split(whereSeparator: \.isWhitespace) {
       var current = ""

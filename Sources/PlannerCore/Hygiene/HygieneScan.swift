@@ -204,9 +204,35 @@ struct HygieneScan {
 
   /// The words of a text, split at blanks and shell punctuation.
   static func words(of text: String) -> Set<String> {
-    Set(
+    // ASCII text (nearly every command) is split on its bytes; other text by Characters, where
+    // Unicode spaces separate too.
+    var words: Set<String> = []
+    var ascii = true
+    text.utf8.withContiguousStorageIfAvailable { bytes in
+      var start = 0
+      for (index, byte) in bytes.enumerated() {
+        guard byte < 0x80 else {
+          ascii = false
+          return
+        }
+        if wordSeparators[Int(byte)] {
+          if start < index { words.insert(String(decoding: bytes[start..<index], as: UTF8.self)) }
+          start = index + 1
+        }
+      }
+      if start < bytes.count {
+        words.insert(String(decoding: bytes[start...], as: UTF8.self))
+      }
+    } ?? { ascii = false }()
+    guard !ascii else { return words }
+    return Set(
       text.split(whereSeparator: { $0.isWhitespace || ";|&()\"'`{}".contains($0) }).map(
         String.init))
+  }
+
+  /// The ASCII bytes that end a word: whitespace and `;|&()"'`{}`.
+  private static let wordSeparators: [Bool] = (0..<128).map { byte in
+    [9, 10, 11, 12, 13, 32].contains(byte) || Array(";|&()\"'`{}".utf8).contains(UInt8(byte))
   }
 
   // MARK: - The final image
