@@ -76,8 +76,9 @@ enum ContextHygiene {
   /// Whether a context path is, or lies in, a folder or file named `kind`.
   private static func contains(_ kind: String, _ path: String) -> Bool {
     // Most paths do not hold the name at all: their bytes say so before any split.
-    path.containsLiterally(kind) && path.utf8.split(separator: UInt8(ascii: "/")).contains {
-      $0.elementsEqual(kind.utf8)
-    }
+    path.containsLiterally(kind)
+      && path.utf8.split(separator: UInt8(ascii: "/")).contains {
+        $0.elementsEqual(kind.utf8)
+      }
   }
 }
