@@ -52,6 +52,25 @@ struct TextTests {
     }
   }
 
+  @Test func imagePathsResolveAsASplitWould() {
+    let parts = ["", ".", "..", "a", "b.c", "é"]
+    var paths = [""]
+    for _ in 1...3 { paths += paths.flatMap { path in parts.map { path + "/" + $0 } } }
+    paths = Array(Set(paths.flatMap { [$0, String($0.dropFirst())] }))
+    for workdir in ["/", "/app", "app", "", "/a/../b", "/x/"] {
+      for path in paths {
+        var kept: [Substring] = []
+        let joined = path.hasPrefix("/") ? path : workdir + "/" + path
+        for part in joined.split(separator: "/") where part != "." {
+          if part == ".." { _ = kept.popLast() } else { kept.append(part) }
+        }
+        #expect(
+          ImagePath.resolve(path, against: workdir) == "/" + kept.joined(separator: "/"),
+          "\(path) in \(workdir)")
+      }
+    }
+  }
+
   @Test func commandWordsSplitOnBytesAsOnCharacters() {
     let texts = [
       "apt-get install -y gcc && rm -rf /var/lib/apt/lists/*", "a;b|c&d(e)f\"g'h`i{j}k",

@@ -130,27 +130,24 @@ struct BuildContext: Hashable, Sendable {
 
   /// Whether `relative` would return `path` as it is: no `/` at either end, no empty, `.` or
   /// `..` part. Most paths are, and this test reads their bytes once without copying them.
-  static func isClean(_ path: String) -> Bool {
+  static func isClean(_ path: String) -> Bool { isClean(bytes: path.utf8) }
+
+  /// The same for a path's bytes.
+  static func isClean(bytes: some Collection<UInt8>) -> Bool {
     var partLength = 0
     var dots = 0
-    var clean = true
-    path.utf8.withContiguousStorageIfAvailable { bytes in
-      for byte in bytes {
-        if byte == UInt8(ascii: "/") {
-          // An empty part (`//`, a leading `/`), or a `.` or `..` part.
-          if partLength == 0 || dots == partLength && dots <= 2 {
-            clean = false
-            return
-          }
-          partLength = 0
-          dots = 0
-        } else {
-          partLength += 1
-          if byte == UInt8(ascii: ".") { dots += 1 }
-        }
+    for byte in bytes {
+      if byte == UInt8(ascii: "/") {
+        // An empty part (`//`, a leading `/`), or a `.` or `..` part.
+        if partLength == 0 || dots == partLength && dots <= 2 { return false }
+        partLength = 0
+        dots = 0
+      } else {
+        partLength += 1
+        if byte == UInt8(ascii: ".") { dots += 1 }
       }
-    } ?? { clean = false }()
-    return clean && partLength > 0 && !(dots == partLength && dots <= 2)
+    }
+    return partLength > 0 && !(dots == partLength && dots <= 2)
   }
 
   /// The index range of the files under `directory` (`""` is the root).

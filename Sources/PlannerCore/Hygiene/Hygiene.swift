@@ -44,6 +44,11 @@ package enum Hygiene {
     guard case .success(let tree) = DockerfileParser(file: input.file).parse(source) else {
       return []
     }
+    return check(tree: tree, input: input)
+  }
+
+  /// The same for a file already parsed.
+  static func check(tree: SyntaxTree, input: HygieneInput) -> [Finding] {
     let (dockerfile, _) = Dockerfile.build(from: tree, file: input.file)
     let scan = HygieneScan(
       tree: tree, dockerfile: dockerfile, file: input.file, target: input.target)

@@ -83,7 +83,12 @@ extension Planner {
     guard case .success(let tree) = DockerfileParser(file: "Dockerfile").parse(source) else {
       return []
     }
-    let (dockerfile, _) = Dockerfile.build(from: tree, file: "Dockerfile")
+    return perBuildArgs(in: Dockerfile.build(from: tree, file: "Dockerfile").0, given: given)
+  }
+
+  /// The same, in a file already modelled (with or without the given values: they do not
+  /// decide whether an ARG has a default).
+  static func perBuildArgs(in dockerfile: Dockerfile, given: [String: String]) -> Set<String> {
     var names: Set<String> = []
     for instruction in dockerfile.globalArgs + dockerfile.stages.flatMap(\.instructions) {
       guard case .arg(let args) = instruction.kind else { continue }
@@ -107,10 +112,14 @@ extension Planner {
       ?? SimulationInput(
         commits: AssumedHistory.commits(files: input.contextFiles), contextPrefix: "",
         dockerfile: .init(name: input.file, path: nil, current: input.source), ignoreFile: nil)
-    var options = options
-    options.perBuildArgs.formUnion(perBuildArgs(in: input.source, given: options.buildArgs))
     var reorderer = Reorderer(
       history: history, options: options, file: input.file, contextFiles: input.contextFiles)
+    // The file is parsed and modelled once, for this and for the proposal.
+    if let model = try? reorderer.parsed(input.source).get() {
+      reorderer.options.perBuildArgs.formUnion(
+        perBuildArgs(in: model.dockerfile, given: options.buildArgs))
+    }
+    let options = reorderer.options
     reorderer.manifestContents = input.manifestContents
     reorderer.disabled = input.disabledRules
     var (found, diagnostics) = reorderer.propose(input.source)
@@ -119,16 +128,20 @@ extension Planner {
         report: [], diagnostics: diagnostics, proposed: input.source, savingPercent: 0,
         findings: [])
     }
-    let pragmas = Pragmas.read(input.source, file: input.file)
+    // Parsed by the reorderer already (`propose` failed otherwise).
+    let tree = reorderer.tree(input.source)
+    let pragmas = tree.map { Pragmas.read($0, file: input.file) } ?? Pragmas()
     diagnostics += pragmas.diagnostics
     var hygieneInput = input.hygiene ?? HygieneInput(file: input.file)
     hygieneInput.file = input.file
     hygieneInput.target = options.target
-    let hygiene = Hygiene.check(source: input.source, input: hygieneInput).filter {
+    let hygiene = (tree.map { Hygiene.check(tree: $0, input: hygieneInput) } ?? []).filter {
       pragmas.keeps($0, disabled: input.disabledRules)
     }
     // Advice is reported at the first step that reads the context: a pragma there silences it.
-    let instructions = InstructionLines(source: input.source, file: input.file)
+    let instructions =
+      tree.map { InstructionLines(tree: $0, file: input.file) }
+      ?? InstructionLines(source: input.source, file: input.file)
     let adviceLine = instructions.firstContextRead.start.line
     let advice =
       input.disabledRules.contains("PL201") || pragmas.ignores("PL201", atLine: adviceLine)

@@ -7,7 +7,9 @@
 struct Reorderer {
   /// The commits to replay, with the Dockerfile's own versions replaced at each run.
   let history: SimulationInput
-  let options: SimulationOptions
+  /// Settable until the first replay: `Planner.suggest` adds the per-build ARGs it finds in
+  /// the parsed file.
+  var options: SimulationOptions
   let file: String
   /// The files the context sends today (context-relative, after the ignore file).
   let contextFiles: [String]

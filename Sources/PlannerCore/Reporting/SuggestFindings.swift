@@ -74,12 +74,22 @@ struct InstructionLines {
   /// The first COPY or ADD that reads the context (or line 1).
   private(set) var firstContextRead = SourceRange.lines(1, 1)
 
+  /// No instructions: a file that does not parse.
+  private init() {}
+
   init(source: [UInt8], file: String) {
-    guard case .success(let tree) = DockerfileParser(file: file).parse(source) else { return }
+    guard case .success(let tree) = DockerfileParser(file: file).parse(source) else {
+      self.init()
+      return
+    }
+    self.init(tree: tree, file: file)
+  }
+
+  init(tree: SyntaxTree, file: String) {
     for placement in tree.layout.placements {
       ranges[placement.range.start.line] = placement.range
       texts[placement.range.start.line] = String(
-        decoding: source[placement.text], as: UTF8.self)
+        decoding: tree.source[placement.text], as: UTF8.self)
     }
     let (dockerfile, _) = Dockerfile.build(from: tree, file: file)
     if let first = ContextSteps.find(in: dockerfile).first {

@@ -496,6 +496,11 @@ enum ImagePath {
   /// (`..` stops at the root).
   static func resolve(_ path: String, against workdir: String) -> String {
     let joined = path.hasPrefix("/") ? path : workdir + "/" + path
+    // Most paths are clean already: one pass over their bytes says so.
+    if joined.utf8.first == UInt8(ascii: "/"), BuildContext.isClean(bytes: joined.utf8.dropFirst())
+    {
+      return joined
+    }
     var parts: [Substring] = []
     for part in joined.split(separator: "/") {
       switch part {
