@@ -10,7 +10,10 @@
 /// What planner cannot see is taken as constant over the window: the base image behind a tag
 /// (and its environment), the content of `ADD <url>` and of `COPY --from=<image>`.
 struct BuildPlan: Sendable {
-  struct Step: Sendable {
+  /// A class, not a struct: every build of a replay keeps its steps in its results, and a copy
+  /// of a reference is one count where a copy of the fields was a dozen. Set while the plan is
+  /// made (`BuildPlan.make`), read only afterwards.
+  final class Step: @unchecked Sendable {
     enum Kind: String, Sendable, Codable {
       case from, run, copy, add, workdir
       /// Any other instruction: a step under the legacy builder only.
@@ -48,8 +51,27 @@ struct BuildPlan: Sendable {
 
     var readsContext: Bool { readsWholeContext || !readers.isEmpty }
 
+    init(
+      kind: Kind, stage: Int, line: Int, instruction: String, definition: String, text: String,
+      environment: [String], readers: [SourceSelection.Reader], readsWholeContext: Bool,
+      sourceStages: [Int], isLinked: Bool, cost: StepCost
+    ) {
+      self.kind = kind
+      self.stage = stage
+      self.line = line
+      self.instruction = instruction
+      self.definition = definition
+      self.text = text
+      self.environment = environment
+      self.readers = readers
+      self.readsWholeContext = readsWholeContext
+      self.sourceStages = sourceStages
+      self.isLinked = isLinked
+      self.cost = cost
+    }
+
     /// Sets the digests of `definition` and `text`, once they are final.
-    mutating func hashText() {
+    func hashText() {
       definitionDigest = Digest(label: definition)
       textDigest = Digest(label: text)
       seesPerBuildValue = BuildPlan.seesPerBuildValue(self)
@@ -124,7 +146,7 @@ extension BuildPlan {
           file: file, range: range))
       return (nil, diagnostics)
     }
-    var plan = compiler.compile(target: target)
+    let plan = compiler.compile(target: target)
     for s in plan.stages.indices {
       for t in plan.stages[s].steps.indices where plan.stages[s].steps[t].cost.source == .estimate {
         let step = plan.stages[s].steps[t]
@@ -243,7 +265,7 @@ extension BuildPlan {
         let platform = stage.platform.map { $0.expanded ?? $0.raw } ?? ""
         definition = "image \(image) \(platform)"
       }
-      var step = makeStep(
+      let step = makeStep(
         .from, stage: stage.index, instruction: stage.from, definition: definition,
         text: stage.from.original, command: nil)
       if stage.baseStage != nil || stage.baseImage.expanded == "scratch" {
@@ -357,7 +379,7 @@ extension BuildPlan {
       let shellCommand =
         command.isExecForm
         ? command.arguments.joined(separator: " ") : (command.arguments.first ?? "")
-      var step = makeStep(
+      let step = makeStep(
         .run, stage: stage, instruction: instruction, definition: Self.fields(fields),
         text: Self.fields(text), command: shellCommand)
       step.environment = environment
@@ -404,7 +426,7 @@ extension BuildPlan {
       for inline in copy.inlineSources {
         fields += [inline.name, inline.content, inline.expands ? "expand" : ""]
       }
-      var step = makeStep(
+      let step = makeStep(
         isAdd ? .add : .copy, stage: stage, instruction: instruction,
         definition: Self.fields(fields), text: instruction.original, command: nil,
         isRemote: isRemote)
