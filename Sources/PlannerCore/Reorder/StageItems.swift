@@ -1,6 +1,10 @@
 /// The instructions of one stage as the reorderer sees them: what each defines, uses, reads and
 /// writes, so that `Constraints` can tell which pairs may swap.
-struct StageItem: Sendable {
+///
+/// A class, not a struct: the constraints and the search pass items around pair by pair, and a
+/// copy of a reference is one count where a copy of the fields was a dozen. Set while
+/// `StageItems.make` makes them, read only afterwards.
+final class StageItem: @unchecked Sendable {
   /// The instruction's position among the stage's instructions (FROM excluded).
   var position: Int
   var instruction: Instruction
@@ -41,6 +45,12 @@ struct StageItem: Sendable {
   }
 
   var keyword: String { instruction.kind.name }
+
+  init(position: Int, instruction: Instruction, workdir: String) {
+    self.position = position
+    self.instruction = instruction
+    self.workdir = workdir
+  }
 }
 
 /// Builds the items of a stage from the typed model and the context's files.
@@ -78,7 +88,7 @@ enum StageItems {
           if case .workdir = last.instruction.kind { folders.insert(workdir) }
         }
       }
-      var item = StageItem(position: position, instruction: instruction, workdir: workdir)
+      let item = StageItem(position: position, instruction: instruction, workdir: workdir)
       item.uses = variables(in: instruction)
       switch instruction.kind {
       case .env(let pairs):
