@@ -47,9 +47,12 @@ package enum Hygiene {
     return check(tree: tree, input: input)
   }
 
-  /// The same for a file already parsed.
-  static func check(tree: SyntaxTree, input: HygieneInput) -> [Finding] {
-    let (dockerfile, _) = Dockerfile.build(from: tree, file: input.file)
+  /// The same for a file already parsed, and modelled when `dockerfile` is given (without
+  /// build arguments, as here).
+  static func check(tree: SyntaxTree, dockerfile: Dockerfile? = nil, input: HygieneInput)
+    -> [Finding]
+  {
+    let dockerfile = dockerfile ?? Dockerfile.build(from: tree, file: input.file).0
     let scan = HygieneScan(
       tree: tree, dockerfile: dockerfile, file: input.file, target: input.target)
     // No stages, or a target no stage has: nothing is built.

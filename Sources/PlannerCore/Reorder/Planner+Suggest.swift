@@ -128,19 +128,24 @@ extension Planner {
         report: [], diagnostics: diagnostics, proposed: input.source, savingPercent: 0,
         findings: [])
     }
-    // Parsed by the reorderer already (`propose` failed otherwise).
-    let tree = reorderer.tree(input.source)
+    // Parsed by the reorderer already (`propose` failed otherwise); its model is the one the
+    // hygiene rules read when no build argument changes it.
+    let model = try? reorderer.parsed(input.source).get()
+    let tree = model?.tree
     let pragmas = tree.map { Pragmas.read($0, file: input.file) } ?? Pragmas()
     diagnostics += pragmas.diagnostics
     var hygieneInput = input.hygiene ?? HygieneInput(file: input.file)
     hygieneInput.file = input.file
     hygieneInput.target = options.target
-    let hygiene = (tree.map { Hygiene.check(tree: $0, input: hygieneInput) } ?? []).filter {
-      pragmas.keeps($0, disabled: input.disabledRules)
-    }
+    let unchanged = options.buildArgs.isEmpty ? model?.dockerfile : nil
+    let hygiene =
+      (tree.map { Hygiene.check(tree: $0, dockerfile: unchanged, input: hygieneInput) }
+      ?? []).filter {
+        pragmas.keeps($0, disabled: input.disabledRules)
+      }
     // Advice is reported at the first step that reads the context: a pragma there silences it.
     let instructions =
-      tree.map { InstructionLines(tree: $0, file: input.file) }
+      tree.map { InstructionLines(tree: $0, dockerfile: unchanged, file: input.file) }
       ?? InstructionLines(source: input.source, file: input.file)
     let adviceLine = instructions.firstContextRead.start.line
     let advice =

@@ -85,13 +85,14 @@ struct InstructionLines {
     self.init(tree: tree, file: file)
   }
 
-  init(tree: SyntaxTree, file: String) {
+  /// `dockerfile`, when given, is the tree modelled without build arguments.
+  init(tree: SyntaxTree, dockerfile: Dockerfile? = nil, file: String) {
     for placement in tree.layout.placements {
       ranges[placement.range.start.line] = placement.range
       texts[placement.range.start.line] = String(
         decoding: tree.source[placement.text], as: UTF8.self)
     }
-    let (dockerfile, _) = Dockerfile.build(from: tree, file: file)
+    let dockerfile = dockerfile ?? Dockerfile.build(from: tree, file: file).0
     if let first = ContextSteps.find(in: dockerfile).first {
       firstContextRead = ranges[first.range.start.line] ?? first.range
     }
