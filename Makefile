@@ -19,8 +19,15 @@ build:
 # dynamically: no dynamic loader, no libraries to map and relocate), which matters
 # for a tool run on every file, and the machine needs no Swift installation. It calls none of the
 # C library's NSS functions (user and host lookups) that a static binary could not use.
+#
+# Concrete generic types are reached through their metadata accessors rather than through their
+# mangled names: a mangled name is demangled at its first use, and each generic requirement in
+# it is a protocol conformance the runtime finds by scanning all 4,483 of the binary's records.
+# One suggest made about 70 such scans; with the accessors, a suggest of Examples/node-app takes
+# 36.9 million instructions instead of 50.3 (6.7 ms instead of 7.8).
 release:
-	$(SWIFT) build -c release --static-swift-stdlib -Xswiftc -static-executable
+	$(SWIFT) build -c release --static-swift-stdlib -Xswiftc -static-executable \
+		-Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
 
 # The executable is built first: some tests run it end to end (Examples, real BuildKit).
 test:

@@ -423,7 +423,7 @@ struct CacheSimulator {
           || (index == 0 && ((commit?.parents.isEmpty ?? false) || baseFailed)))
       // The builder is gone by now, so the cache and the outputs are changed in place.
       switch options.cache {
-      case .all: cache.formUnion(built.keys)
+      case .all: cache.formUnion(built.unseen)
       case .previous: cache = Set(built.keys)
       case .none: cache = []
       }
@@ -455,6 +455,9 @@ struct CacheSimulator {
     var results: [StepResult] = []
     /// The keys this build made (repeats included): one array, added to the cache at the end.
     var keys: [Digest] = []
+    /// Those of them the cache may not hold yet (a step found cached is there already): all
+    /// that the whole-history cache scope needs to add.
+    var unseen: [Digest] = []
     var newOutputs: [Digest: Digest] = [:]
     var records: [Int: [Record]] = [:]
     var wall = 0.0
@@ -478,6 +481,7 @@ struct CacheSimulator {
     struct Built {
       var results: [StepResult]
       var keys: [Digest]
+      var unseen: [Digest]
       var newOutputs: [Digest: Digest]
       var records: [Int: [Record]]
       var wall: Double
@@ -494,7 +498,8 @@ struct CacheSimulator {
         ignoreChanged: ignoreChanged, isFirst: isFirst)
       builder.buildAll()
       return Built(
-        results: builder.results, keys: builder.keys, newOutputs: builder.newOutputs,
+        results: builder.results, keys: builder.keys, unseen: builder.unseen,
+        newOutputs: builder.newOutputs,
         records: builder.records, wall: builder.wall, cpu: builder.cpu)
     }
 
@@ -589,6 +594,7 @@ struct CacheSimulator {
       }
       rebuiltAny = !fromCached
       keys.append(parent)
+      if !fromCached { unseen.append(parent) }
       time += fromResult.seconds
       cpu += fromResult.seconds
       results.append(fromResult)
@@ -641,7 +647,11 @@ struct CacheSimulator {
           // The copy half is kept under its own key, which is what the next build looks up;
           // the chain goes on from the copy merged onto its parent.
           keys.append(key)
+          if !cached { unseen.append(key) }
           key.add(parent.shifted(3))
+          unseen.append(key)
+        } else if !cached {
+          unseen.append(key)
         }
         keys.append(key)
         parent = key
@@ -676,7 +686,10 @@ struct CacheSimulator {
           fresh.add(parent.shifted(5))
           outputIdentity[stage.index] = fresh
         }
-        if let identity = outputIdentity[stage.index] { newOutputs[parent] = identity }
+        // Only what the run does not know yet: most stages end where a build before ended.
+        if let identity = outputIdentity[stage.index], outputs[parent] != identity {
+          newOutputs[parent] = identity
+        }
       }
     }
 
