@@ -202,17 +202,22 @@ extension PlannerCommand {
         }
         contextFiles = Planner.sentFiles(tracked, ignore: ignore?.text)
       } else {
-        contextFiles = Planner.sentFiles(
-          try context.paths(replay.contextFolder), ignore: ignore?.text)
+        contextFiles = try context.sentPaths(replay.contextFolder, ignore: ignore?.text)
       }
       let root = URL(fileURLWithPath: replay.contextFolder, isDirectory: true)
+      let surroundings = context.surroundings(of: contextFiles, ignore: ignore?.text) {
+        SharedContext.Surroundings(
+          manifests: ContextFolder.manifests(contextFiles, in: root, from: context),
+          hygiene: ContextFolder.hygieneInput(
+            file: displayName, contextFiles: contextFiles, root: root,
+            contextName: replay.contextFolder, ignore: ignore, from: context))
+      }
+      var hygiene = surroundings.hygiene
+      hygiene.file = displayName
       return Planner.suggest(
         .init(
           source: source, file: displayName, contextFiles: contextFiles, history: history,
-          manifestContents: ContextFolder.manifests(contextFiles, in: root, from: context),
-          hygiene: ContextFolder.hygieneInput(
-            file: displayName, contextFiles: contextFiles, root: root,
-            contextName: replay.contextFolder, ignore: ignore, from: context),
+          manifestContents: surroundings.manifests, hygiene: hygiene,
           disabledRules: configuration.disable),
         options: replay.simulationOptions(configuration), format: format)
     }
@@ -292,6 +297,46 @@ final class SharedContext: @unchecked Sendable {
     let paths = try ContextFolder.walk(folder).paths
     walked = paths
     return paths
+  }
+
+  /// The walked paths that an ignore file sends, decided once per ignore file.
+  func sentPaths(_ folder: String, ignore: [UInt8]?) throws -> [String] {
+    let all = try paths(folder)
+    lock.lock()
+    let known = sent[ignore ?? []]
+    lock.unlock()
+    if let known { return known }
+    let kept = Planner.sentFiles(all, ignore: ignore)
+    lock.withLock { sent[ignore ?? []] = kept }
+    return kept
+  }
+  private var sent: [[UInt8]: [String]] = [:]
+
+  /// What the Dockerfiles of one call share when they share context files and an ignore file:
+  /// the manifests' contents and what the hygiene rules read of the folder (its file name is
+  /// the first asker's, for the caller to replace).
+  struct Surroundings {
+    var manifests: [String: [UInt8]]
+    var hygiene: HygieneInput
+  }
+  private struct SurroundingsKey: Hashable {
+    var files: [String]
+    var ignore: [UInt8]?
+  }
+  private var surroundings: [SurroundingsKey: Surroundings] = [:]
+
+  /// Made by `make` outside the lock (it reads files through this context), once per key.
+  func surroundings(of files: [String], ignore: [UInt8]?, make: () -> Surroundings)
+    -> Surroundings
+  {
+    let key = SurroundingsKey(files: files, ignore: ignore)
+    lock.lock()
+    let known = surroundings[key]
+    lock.unlock()
+    if let known { return known }
+    let made = make()
+    lock.withLock { surroundings[key] = made }
+    return made
   }
 
   /// A file's bytes when it is at most `limit` bytes long; nil when larger or unreadable.
