@@ -25,6 +25,9 @@ enum IgnoreAdvice {
     ("docs", "documentation"), ("doc", "documentation"), ("*.md", "Markdown documents"),
   ]
 
+  /// Each candidate's pattern, compiled once.
+  private static let matchers = candidates.map { try? IgnoreMatcher(patterns: [$0.pattern]) }
+
   static func find(
     reorderer: Reorderer, source: [UInt8], ignore: SimulationInput.WatchedFile?
   ) -> [Advice] {
@@ -32,13 +35,9 @@ enum IgnoreAdvice {
     // Today's ignore file at every commit, with and without the new line: the two replays
     // differ by that line only (and paths today's file already ignores never show up).
     func withIgnore(_ text: [UInt8], files: [String]) -> Reorderer {
-      var history = reorderer.history
-      history.ignoreFile = .init(name: ignore?.name ?? ".dockerignore", path: nil, current: text)
-      var variant = Reorderer(
-        history: history, options: reorderer.options, file: reorderer.file, contextFiles: files)
-      variant.manifestContents = reorderer.manifestContents
-      variant.disabled = reorderer.disabled
-      return variant
+      reorderer.variant(
+        ignoreFile: .init(name: ignore?.name ?? ".dockerignore", path: nil, current: text),
+        contextFiles: files, source: source)
     }
     // Where today's file already applies at every commit (no file, one outside the repository,
     // or one the window never changed), the baseline is the reorderer's own replay, made once.
@@ -72,8 +71,8 @@ enum IgnoreAdvice {
       }
     }
     var advice: [Advice] = []
-    for candidate in candidates {
-      guard let matcher = try? IgnoreMatcher(patterns: [candidate.pattern]),
+    for (candidate, matcher) in zip(candidates, matchers) {
+      guard let matcher,
         costly.contains(where: { matcher.isExcluded($0) }),
         !named.contains(where: { matcher.isExcluded($0) })
       else { continue }

@@ -58,16 +58,24 @@ struct Reorderer {
     var reorders: [SourceKey: ([UInt8], [String])] = [:]
     var parsed: [SourceKey: Result<Parsed, DockerfileParser.Failure>] = [:]
     var checker: ImageEquivalence.Checker?
-    private var madeContext: BuildContext?
+    private var madeContext: LazyContext?
 
     /// The context the candidates' items are made against: the reorderer's context files, made
-    /// into a context on first use (a reorderer has one list of files).
-    func context(_ files: [String]) -> BuildContext {
+    /// into a context when first needed (a reorderer has one list of files).
+    func context(_ files: [String]) -> LazyContext {
       if let madeContext { return madeContext }
-      let made = BuildContext(paths: files)
+      let made = LazyContext(files)
       madeContext = made
       return made
     }
+  }
+
+  /// A context made from its files on first use, shared by the texts a reorderer parses.
+  final class LazyContext {
+    private let files: [String]
+    private(set) lazy var context = BuildContext(paths: files)
+
+    init(_ files: [String]) { self.files = files }
   }
 
   /// Whether `proposed` builds the same image as `original`; the original is evaluated once
@@ -92,16 +100,41 @@ struct Reorderer {
     let tree: SyntaxTree
     let dockerfile: Dockerfile
     let diagnostics: [Diagnostic]
-    private let context: BuildContext
+    private let context: LazyContext
     private(set) lazy var items: [[StageItem]] = dockerfile.stages.map {
-      StageItems.make($0, context: context)
+      StageItems.make($0, context: context.context)
     }
 
-    init(tree: SyntaxTree, file: String, buildArgs: [String: String], context: BuildContext) {
+    init(tree: SyntaxTree, file: String, buildArgs: [String: String], context: LazyContext) {
       self.tree = tree
       (dockerfile, diagnostics) = Dockerfile.build(from: tree, file: file, buildArgs: buildArgs)
       self.context = context
     }
+
+    /// The same file against another context: the tree and the model do not depend on it.
+    init(sharing other: Parsed, context: LazyContext) {
+      (tree, dockerfile, diagnostics) = (other.tree, other.dockerfile, other.diagnostics)
+      self.context = context
+    }
+  }
+
+  /// A reorderer for the same file, window and options with another ignore file and context
+  /// files: the ignore advice's variants. It starts with this one's parse of `source`.
+  func variant(
+    ignoreFile: SimulationInput.WatchedFile, contextFiles files: [String], source: [UInt8]
+  )
+    -> Reorderer
+  {
+    var history = self.history
+    history.ignoreFile = ignoreFile
+    var variant = Reorderer(history: history, options: options, file: file, contextFiles: files)
+    variant.manifestContents = manifestContents
+    variant.disabled = disabled
+    if case .success(let parsed) = self.parsed(source) {
+      variant.memo.parsed[SourceKey(source)] = .success(
+        Parsed(sharing: parsed, context: variant.memo.context(files)))
+    }
+    return variant
   }
 
   func parsed(_ bytes: [UInt8]) -> Result<Parsed, DockerfileParser.Failure> {
