@@ -9,7 +9,7 @@ import PlannerCore
 
 // ArgumentParser's own `main()` exits 64 on a usage error; planner's table says 2.
 do {
-  var command = try PlannerCommand.parseAsRoot()
+  var command = try PlannerCommand.parseNamedSubcommand() ?? PlannerCommand.parseAsRoot()
   try command.run()
 } catch {
   let code = PlannerCommand.exitCode(for: error)

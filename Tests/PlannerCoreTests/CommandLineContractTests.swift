@@ -313,6 +313,27 @@ struct CommandLineContractTests {
     #expect(run.stdout.hasSuffix("\n"))
   }
 
+  /// A subcommand named first is parsed on its own (`parseNamedSubcommand`); help, usage errors
+  /// and version requests still go through the root, so their text names the whole command.
+  @Test func subcommandMessagesNameTheWholeCommand() throws {
+    let folder = try Self.nodeFolder()
+    let help = try Self.planner(["suggest", "--help"], in: folder)
+    #expect(help.status == 0)
+    #expect(help.stdout.contains("USAGE: planner suggest"))
+    let unknown = try Self.planner(["suggest", "--no-such-flag"], in: folder)
+    #expect(unknown.status == 2)
+    #expect(unknown.stderr.contains("Usage: planner suggest"))
+    let invalid = try Self.planner(["suggest", "--min-saving=-1"], in: folder)
+    #expect(invalid.status == 2)
+    #expect(invalid.stderr.contains("--min-saving must be a percentage"))
+    let version = try Self.planner(["--version"], in: folder)
+    #expect(version.stdout == "0.1.0\n")
+    let completion = try Self.planner(
+      ["suggest", "--generate-completion-script", "bash"], in: folder)
+    #expect(completion.status == 0)
+    #expect(completion.stdout.contains("_planner"))
+  }
+
   @Test func theBashCompletionKnowsTheNewCommandAndFlags() throws {
     let folder = try Folder()
     let run = try Self.planner(["--generate-completion-script", "bash"], in: folder)
