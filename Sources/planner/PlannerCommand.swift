@@ -31,3 +31,12 @@ extension PlannerCommand {
     return parsed
   }
 }
+
+/// The enums planner takes as option values are spelled on the command line as their raw
+/// values. ArgumentParser describes each value (in help, and when it lists the choices while it
+/// builds a command's table of arguments) by interpolating its raw value, a dynamic cast for
+/// each: the raw value is the same text, without the casts.
+extension ExpressibleByArgument where Self: CaseIterable & RawRepresentable, RawValue == String {
+  package var defaultValueDescription: String { rawValue }
+  package static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
