@@ -517,7 +517,6 @@ struct CacheSimulator {
       let steps = plan.stages.reduce(0) { $0 + $1.steps.count + 1 }
       results.reserveCapacity(steps)
       keys.reserveCapacity(steps + steps / 2)
-      ranHere.reserveCapacity(steps)
       self.buildIndex = buildIndex
       let build = UInt64(bitPattern: Int64(buildIndex))
       perBuild = Self.perBuildBase.shifted(build)
@@ -669,7 +668,7 @@ struct CacheSimulator {
       finalKeys[stage.index] = parent
       finish[stage.index] = time
       stageRebuilt[stage.index] = rebuiltAny
-      records[stage.index] = stageRecords
+      if explains { records[stage.index] = stageRecords }
       // What `COPY --from` this stage sees.
       switch options.stageOutput {
       case .reproducible:
