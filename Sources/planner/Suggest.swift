@@ -302,41 +302,28 @@ final class SharedContext: @unchecked Sendable {
   /// The walked paths that an ignore file sends, decided once per ignore file.
   func sentPaths(_ folder: String, ignore: [UInt8]?) throws -> [String] {
     let all = try paths(folder)
-    lock.lock()
-    let known = sent[ignore ?? []]
-    lock.unlock()
-    if let known { return known }
-    let kept = Planner.sentFiles(all, ignore: ignore)
-    lock.withLock { sent[ignore ?? []] = kept }
-    return kept
+    return sent.value(for: ignore ?? []) { Planner.sentFiles(all, ignore: ignore) }
   }
-  private var sent: [[UInt8]: [String]] = [:]
+  private let sent = SharedMemo<[UInt8], [String]>(limit: 64)
 
   /// What the Dockerfiles of one call share when they share context files and an ignore file:
   /// the manifests' contents and what the hygiene rules read of the folder (its file name is
   /// the first asker's, for the caller to replace).
-  struct Surroundings {
+  struct Surroundings: Sendable {
     var manifests: [String: [UInt8]]
     var hygiene: HygieneInput
   }
-  private struct SurroundingsKey: Hashable {
+  private struct SurroundingsKey: Hashable, Sendable {
     var files: [String]
     var ignore: [UInt8]?
   }
-  private var surroundings: [SurroundingsKey: Surroundings] = [:]
+  private let surroundings = SharedMemo<SurroundingsKey, Surroundings>(limit: 64)
 
-  /// Made by `make` outside the lock (it reads files through this context), once per key.
+  /// Made by `make` once per key (outside any lock: it reads files through this context).
   func surroundings(of files: [String], ignore: [UInt8]?, make: () -> Surroundings)
     -> Surroundings
   {
-    let key = SurroundingsKey(files: files, ignore: ignore)
-    lock.lock()
-    let known = surroundings[key]
-    lock.unlock()
-    if let known { return known }
-    let made = make()
-    lock.withLock { surroundings[key] = made }
-    return made
+    surroundings.value(for: SurroundingsKey(files: files, ignore: ignore), making: make)
   }
 
   /// A file's bytes when it is at most `limit` bytes long; nil when larger or unreadable.

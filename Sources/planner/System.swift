@@ -201,20 +201,6 @@ enum Disk {
   private let systemWrite = Darwin.write
 #endif
 
-/// A mutual-exclusion lock.
-final class Lock: @unchecked Sendable {
-  private let semaphore = DispatchSemaphore(value: 1)
-
-  func lock() { semaphore.wait() }
-  func unlock() { semaphore.signal() }
-
-  func withLock<T>(_ body: () throws -> T) rethrows -> T {
-    lock()
-    defer { unlock() }
-    return try body()
-  }
-}
-
 /// A child process started with `posix_spawn`, its standard streams on pipes.
 final class Subprocess {
   let pid: pid_t

@@ -36,11 +36,7 @@ enum AssumedHistory {
   /// The commits, newest first, as `git log` would give them; paths are context-relative.
   /// Made once per list of files: every Dockerfile of a batch with one context asks for them.
   static func commits(files: [String], count: Int = 50) -> [Commit] {
-    let question = Question(files: files, count: count)
-    if let known = made.value(for: question) { return known }
-    let commits = make(files: files, count: count)
-    made.store(commits, for: question)
-    return commits
+    made.value(for: Question(files: files, count: count)) { make(files: files, count: count) }
   }
 
   private struct Question: Hashable, Sendable {

@@ -169,10 +169,7 @@ enum CommandAnalyzer {
     let question = Question(
       command: command, isExecForm: isExecForm, workdir: workdir, user: user,
       environment: environment)
-    if let known = answers.value(for: question) { return known }
-    let effects = answer(question)
-    answers.store(effects, for: question)
-    return effects
+    return answers.value(for: question) { answer(question) }
   }
 
   /// The inputs of one analysis.

@@ -58,16 +58,10 @@ struct Reorderer {
     var reorders: [SourceKey: ([UInt8], [String])] = [:]
     var parsed: [SourceKey: Result<Parsed, DockerfileParser.Failure>] = [:]
     var checker: ImageEquivalence.Checker?
-    private var madeContext: LazyContext?
+    /// The context the candidates' items are made against: the reorderer's context files.
+    let context: LazyContext
 
-    /// The context the candidates' items are made against: the reorderer's context files, made
-    /// into a context when first needed (a reorderer has one list of files).
-    func context(_ files: [String]) -> LazyContext {
-      if let madeContext { return madeContext }
-      let made = LazyContext(files)
-      madeContext = made
-      return made
-    }
+    init(contextFiles: [String]) { context = LazyContext(contextFiles) }
   }
 
   /// A context made from its files on first use, shared by the texts a reorderer parses.
@@ -92,7 +86,15 @@ struct Reorderer {
     memo.checker = checker
     return verdict
   }
-  let memo = Memo()
+  let memo: Memo
+
+  init(history: SimulationInput, options: SimulationOptions, file: String, contextFiles: [String]) {
+    self.history = history
+    self.options = options
+    self.file = file
+    self.contextFiles = contextFiles
+    memo = Memo(contextFiles: contextFiles)
+  }
 
   /// A file parsed and modelled, with its stages' items made on first use: once per text, as
   /// the candidates, the moves, the replays and the advice read the same files again.
@@ -132,7 +134,7 @@ struct Reorderer {
     variant.disabled = disabled
     if case .success(let parsed) = self.parsed(source) {
       variant.memo.parsed[SourceKey(source)] = .success(
-        Parsed(sharing: parsed, context: variant.memo.context(files)))
+        Parsed(sharing: parsed, context: variant.memo.context))
     }
     return variant
   }
@@ -141,7 +143,7 @@ struct Reorderer {
     if let known = memo.parsed[SourceKey(bytes)] { return known }
     let result = DockerfileParser(file: file).parse(bytes).map { tree in
       Parsed(
-        tree: tree, file: file, buildArgs: options.buildArgs, context: memo.context(contextFiles))
+        tree: tree, file: file, buildArgs: options.buildArgs, context: memo.context)
     }
     memo.parsed[SourceKey(bytes)] = result
     return result

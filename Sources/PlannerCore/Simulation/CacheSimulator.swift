@@ -423,7 +423,7 @@ struct CacheSimulator {
           || (index == 0 && ((commit?.parents.isEmpty ?? false) || baseFailed)))
       // The builder is gone by now, so the cache and the outputs are changed in place.
       switch options.cache {
-      case .all: cache.formUnion(built.unseen)
+      case .all: cache.formUnion(built.keys)
       case .previous: cache = Set(built.keys)
       case .none: cache = []
       }
@@ -453,11 +453,9 @@ struct CacheSimulator {
     let isFirst: Bool
 
     var results: [StepResult] = []
-    /// The keys this build made (repeats included): one array, added to the cache at the end.
+    /// The keys of this build that the cache scope keeps (repeats included), added to the cache
+    /// at the end: see `keep`.
     var keys: [Digest] = []
-    /// Those of them the cache may not hold yet (a step found cached is there already): all
-    /// that the whole-history cache scope needs to add.
-    var unseen: [Digest] = []
     var newOutputs: [Digest: Digest] = [:]
     var records: [Int: [Record]] = [:]
     var wall = 0.0
@@ -481,7 +479,6 @@ struct CacheSimulator {
     struct Built {
       var results: [StepResult]
       var keys: [Digest]
-      var unseen: [Digest]
       var newOutputs: [Digest: Digest]
       var records: [Int: [Record]]
       var wall: Double
@@ -498,8 +495,7 @@ struct CacheSimulator {
         ignoreChanged: ignoreChanged, isFirst: isFirst)
       builder.buildAll()
       return Built(
-        results: builder.results, keys: builder.keys, unseen: builder.unseen,
-        newOutputs: builder.newOutputs,
+        results: builder.results, keys: builder.keys, newOutputs: builder.newOutputs,
         records: builder.records, wall: builder.wall, cpu: builder.cpu)
     }
 
@@ -528,6 +524,16 @@ struct CacheSimulator {
 
     /// No source stages, in its role: the same for every step.
     static let noSources = Digest().shifted(2)
+
+    /// Notes a key this build made for the cache: the previous-build scope keeps every key; the
+    /// whole-history scope only those it does not hold (a key `found` cached is there already).
+    mutating func keep(_ key: Digest, found: Bool) {
+      switch options.cache {
+      case .previous: keys.append(key)
+      case .all: if !found { keys.append(key) }
+      case .none: break
+      }
+    }
 
     func isCached(_ key: Digest) -> Bool {
       !isFirst && options.cache != .none && cache.contains(key)
@@ -592,8 +598,7 @@ struct CacheSimulator {
         }
       }
       rebuiltAny = !fromCached
-      keys.append(parent)
-      if !fromCached { unseen.append(parent) }
+      keep(parent, found: fromCached)
       time += fromResult.seconds
       cpu += fromResult.seconds
       results.append(fromResult)
@@ -645,14 +650,12 @@ struct CacheSimulator {
         if step.isLinked {
           // The copy half is kept under its own key, which is what the next build looks up;
           // the chain goes on from the copy merged onto its parent.
-          keys.append(key)
-          if !cached { unseen.append(key) }
+          keep(key, found: cached)
           key.add(parent.shifted(3))
-          unseen.append(key)
-        } else if !cached {
-          unseen.append(key)
+          keep(key, found: false)
+        } else {
+          keep(key, found: cached)
         }
-        keys.append(key)
         parent = key
         time += result.seconds
         cpu += result.seconds
