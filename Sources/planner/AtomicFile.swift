@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation  // Apple platforms, where Foundation is one library
-#endif
-
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)

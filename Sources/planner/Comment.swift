@@ -1,12 +1,6 @@
 import ArgumentParser
 import PlannerCore
 
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation  // Apple platforms, where Foundation is one library
-#endif
-
 extension PlannerCommand {
   /// The Markdown of a pull-request comment: what the change does to rebuild time.
   struct Comment: ParsableCommand {
@@ -48,8 +42,7 @@ extension PlannerCommand {
 
     func run() throws {
       let configuration = try replay.configuration(for: paths[0])
-      let repository = GitRepository(
-        at: URL(fileURLWithPath: replay.contextFolder, isDirectory: true))
+      let repository = GitRepository(at: replay.contextFolder)
       do {
         let probe = try repository.probe()
         guard let baseID = repository.resolveCommit(base) else {
@@ -135,7 +128,7 @@ extension PlannerCommand {
       let lookups = try repository.lookUp(names)
       var found: [String: [UInt8]] = [:]
       for (name, lookup) in zip(names, lookups) {
-        if let data = lookup.data { found[name] = Array(data) }
+        if let bytes = lookup.bytes { found[name] = bytes }
       }
       guard let headText = found["\(head):\(relative)"] else {
         // Removed by the pull request: nothing of it to review. Missing on both sides: a
@@ -157,7 +150,7 @@ extension PlannerCommand {
       var manifests: [String: [UInt8]] = [:]
       let manifestLookups = try repository.lookUp(manifestNames.map { "\(head):\(prefix)\($0)" })
       for (name, lookup) in zip(manifestNames, manifestLookups) {
-        if let data = lookup.data { manifests[name] = Array(data) }
+        if let bytes = lookup.bytes { manifests[name] = bytes }
       }
       return Planner.CommentInput.File(
         name: path, base: found["\(base):\(relative)"], head: headText,

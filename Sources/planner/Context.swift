@@ -1,12 +1,6 @@
 import ArgumentParser
 import PlannerCore
 
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation  // Apple platforms, where Foundation is one library
-#endif
-
 extension PlannerCommand {
   /// Lists the build context as BuildKit receives it, and which step reads which file.
   struct Context: ParsableCommand {

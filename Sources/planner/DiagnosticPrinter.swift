@@ -1,11 +1,5 @@
 import PlannerCore
 
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation  // Apple platforms, where Foundation is one library
-#endif
-
 /// Writes diagnostics to standard error, one `file:line:col: severity: message` a line.
 enum DiagnosticPrinter {
   static func print(_ diagnostics: [Diagnostic]) {

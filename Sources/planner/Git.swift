@@ -1,6 +1,7 @@
 import Dispatch
 import PlannerCore
 
+// For `ProcessInfo`, the environment handed to git: the rest of the executable uses POSIX calls.
 #if canImport(FoundationEssentials)
   import FoundationEssentials
 #else
@@ -108,15 +109,15 @@ enum PlannerHistoryError: Error, CustomStringConvertible {
 
 /// A file's content as one `git cat-file --batch` request found it.
 enum BlobLookup: Hashable, Sendable {
-  case found(Data)
+  case found([UInt8])
   /// Nothing at that path in that commit: the file did not exist yet, or the path is a folder.
   case absent
   /// The path names a blob git could not read, typically one a partial clone could not fetch;
   /// `reason` is git's message.
   case missing(reason: String)
 
-  var data: Data? {
-    if case .found(let data) = self { data } else { nil }
+  var bytes: [UInt8]? {
+    if case .found(let bytes) = self { bytes } else { nil }
   }
 }
 
@@ -126,11 +127,11 @@ struct GitRepository {
   /// Bytes read from git's output at a time.
   static let chunkSize = 262_144
 
-  /// Any folder inside the working tree (or a bare repository).
-  let directory: URL
+  /// Any folder inside the working tree (or a bare repository), absolute.
+  let directory: String
 
-  init(at directory: URL) {
-    self.directory = directory
+  init(at folder: String) {
+    directory = Disk.absolute(folder)
   }
 
   /// Streams the last `commits` (at least 1) first-parent commits, newest first, to `handler`
@@ -179,7 +180,7 @@ struct GitRepository {
       // `git log` fails in a repository without commits; say so rather than quote git.
       if found == 0, try capture(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).status != 0
       {
-        throw .emptyRepository(directory.path)
+        throw .emptyRepository(directory)
       }
       throw .gitFailed(
         arguments: arguments, status: exit.status, stderr: readFailure ?? exit.stderr)
@@ -201,12 +202,12 @@ struct GitRepository {
   func probe() throws(PlannerHistoryError) -> (prefix: String, isShallow: Bool, top: String) {
     // Outside any repository, say so without starting git (a few milliseconds a file).
     guard Self.mayBeInRepository(directory) else {
-      throw .notARepository(directory.path, detail: "no .git in this folder or above it")
+      throw .notARepository(directory, detail: "no .git in this folder or above it")
     }
     let result = try capture([
       "rev-parse", "--is-shallow-repository", "--show-prefix", "--show-toplevel",
     ])
-    guard result.status == 0 else { throw .notARepository(directory.path, detail: result.stderr) }
+    guard result.status == 0 else { throw .notARepository(directory, detail: result.stderr) }
     let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
     var prefix = lines.count > 1 ? String(lines[1]) : ""
     if prefix.hasSuffix("/") { prefix.removeLast() }
@@ -216,18 +217,9 @@ struct GitRepository {
 
   /// False only when git certainly finds no repository: no `.git` in the folder or any folder
   /// above it, and no `GIT_DIR` in the environment to point elsewhere.
-  static func mayBeInRepository(_ folder: URL) -> Bool {
-    if ProcessInfo.processInfo.environment["GIT_DIR"] != nil { return true }
-    var url = folder.standardizedFileURL
-    for _ in 0..<256 {
-      if FileManager.default.fileExists(atPath: url.appendingPathComponent(".git").path) {
-        return true
-      }
-      let parent = url.deletingLastPathComponent()
-      if parent.path == url.path { return false }
-      url = parent
-    }
-    return true
+  static func mayBeInRepository(_ folder: String) -> Bool {
+    if getenv("GIT_DIR") != nil { return true }
+    return Disk.foldersUpward(from: folder).contains { Disk.exists(Disk.join($0, ".git")) }
   }
 
   /// The content of each `<commit>:<path>`, in order, from one `git cat-file --batch` process.
@@ -244,7 +236,7 @@ struct GitRepository {
     if !knownRepository {
       let probe = try capture(["rev-parse", "--is-inside-work-tree"])
       guard probe.status == 0 else {
-        throw .notARepository(directory.path, detail: probe.stderr)
+        throw .notARepository(directory, detail: probe.stderr)
       }
     }
     return try lookUp(requests.map { "\($0.commit):\($0.path)" })
@@ -297,10 +289,13 @@ struct GitRepository {
   /// the top of a repository (`top`, as `git rev-parse --show-toplevel` prints it); nil outside
   /// it.
   static func relativePath(of path: String, top: String) -> String? {
-    let root = URL(fileURLWithPath: top, isDirectory: true).resolvingSymlinksInPath().path
-    let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-      .resolvingSymlinksInPath().path
-    let full = (folder == "/" ? "" : folder) + "/" + URL(fileURLWithPath: path).lastPathComponent
+    let root = Disk.realPath(top) ?? Disk.absolute(top)
+    // The folder's links (and `..` after them) resolved as the disk has them; the name kept.
+    let parts = path.split(separator: "/")
+    let name = parts.last.map(String.init) ?? ""
+    let written = (path.hasPrefix("/") ? "/" : "") + parts.dropLast().joined(separator: "/")
+    let folder = Disk.realPath(written.isEmpty ? "." : written) ?? Disk.absolute(written)
+    let full = (folder == "/" ? "" : folder) + "/" + name
     guard full.utf8.starts(with: (root + "/").utf8) else { return nil }
     return String(decoding: Array(full.utf8.dropFirst(root.utf8.count + 1)), as: UTF8.self)
   }
@@ -463,7 +458,7 @@ private struct CatFileReplyReader {
     let contentEnd = newline + 1 + size
     guard buffer.count > contentEnd else { return nil }  // content plus its newline
     let isBlob = header[1].elementsEqual("blob".utf8)
-    return (isBlob ? .found(Data(buffer[(newline + 1)..<contentEnd])) : .absent, contentEnd + 1)
+    return (isBlob ? .found(Array(buffer[(newline + 1)..<contentEnd])) : .absent, contentEnd + 1)
   }
 }
 
@@ -476,7 +471,7 @@ private struct GitProcess {
 
   /// Starts `git -C directory <arguments>`, with `input` on its stdin (empty stdin without).
   init(
-    arguments: [String], in directory: URL, input: [UInt8]? = nil
+    arguments: [String], in directory: String, input: [UInt8]? = nil
   ) throws(PlannerHistoryError) {
     Self.ignoreBrokenPipes()
     let git = try Self.locateGit()
@@ -487,7 +482,7 @@ private struct GitProcess {
       // A 1 MiB pipe lets git run ahead while planner parses a chunk, instead of stopping
       // every 64 KiB.
       process = try Subprocess(
-        executable: git, arguments: [git, "-C", directory.path] + arguments,
+        executable: git, arguments: [git, "-C", directory] + arguments,
         environment: environment, withInput: input != nil, outputPipeSize: 1 << 20)
     } catch {
       throw .launchFailed(git, reason: error.description)
@@ -548,7 +543,7 @@ private struct GitProcess {
 
   /// The first `git` on `PATH`.
   private static func locateGit() throws(PlannerHistoryError) -> String {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+    let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
     for folder in path.split(separator: ":") where folder.hasPrefix("/") {
       let candidate = Disk.join(String(folder), "git")
       if Disk.isExecutable(candidate) { return candidate }

@@ -1,12 +1,6 @@
 import ArgumentParser
 import PlannerCore
 
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation  // Apple platforms, where Foundation is one library
-#endif
-
 extension PlannerCommand {
   /// How often paths change, and how often each step that reads the context would be invalidated.
   struct History: ParsableCommand {
@@ -81,7 +75,7 @@ extension PlannerCommand {
           try Self.readRecorded(historyFile, limit: commits) { model.add($0) }
           prefix = contextFolder
         } else {
-          let repository = GitRepository(at: URL(fileURLWithPath: contextFolder, isDirectory: true))
+          let repository = GitRepository(at: contextFolder)
           let probe = try repository.probe()
           prefix = probe.prefix
           func repositoryPath(_ path: String) -> String? {
@@ -136,10 +130,7 @@ extension PlannerCommand {
           guard path.hasPrefix(prefix + "/") else { continue }
           relative = String(path.dropFirst(prefix.count + 1))
         }
-        let onDisk = URL(fileURLWithPath: context, isDirectory: true).appendingPathComponent(
-          relative
-        ).path
-        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: onDisk) {
+        if let target = Disk.linkTarget(Disk.join(context, relative)) {
           links[relative] = target
         }
       }
@@ -167,10 +158,10 @@ extension PlannerCommand {
       // oldest change to every older commit.
       var from = 0
       for (change, lookup) in zip(changes, lookups) {
-        versions.append(.init(from: from, text: lookup.data.map { Array($0) }))
+        versions.append(.init(from: from, text: lookup.bytes))
         from = change.index + 1
       }
-      versions.append(.init(from: from, text: lookups.last?.data.map { Array($0) }))
+      versions.append(.init(from: from, text: lookups.last?.bytes))
       return IgnoreFileHistory(name: name, versions: versions)
     }
 

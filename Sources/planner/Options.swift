@@ -1,12 +1,6 @@
 import ArgumentParser
 import PlannerCore
 
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation  // Apple platforms, where Foundation is one library
-#endif
-
 /// Which Dockerfile to read: a positional `FILE`, or `-f/--file` as `docker build` spells it.
 struct DockerfileOptions: ParsableArguments {
   @Argument(
@@ -107,9 +101,7 @@ struct ReplayOptions: ParsableArguments {
     let path =
       config
       ?? ConfigurationFile.find(
-        from: dockerfile == "-"
-          ? contextFolder : URL(fileURLWithPath: dockerfile).deletingLastPathComponent().path
-      )
+        from: dockerfile == "-" ? contextFolder : Disk.parent(Disk.absolute(dockerfile)))
     guard let path else { return PlannerConfiguration() }
     return try ConfigurationFile.load(path)
   }
@@ -146,16 +138,10 @@ enum ConfigurationFile {
   /// The nearest configuration file from `folder` upward, stopping at the folder that holds
   /// `.git` (the repository's top) or at the root.
   static func find(from folder: String) -> String? {
-    let manager = FileManager.default
-    var url = URL(fileURLWithPath: folder.isEmpty ? "." : folder, isDirectory: true)
-      .standardizedFileURL
-    for _ in 0..<256 {
-      let candidate = url.appendingPathComponent(name)
-      if manager.fileExists(atPath: candidate.path) { return candidate.path }
-      if manager.fileExists(atPath: url.appendingPathComponent(".git").path) { return nil }
-      let parent = url.deletingLastPathComponent()
-      if parent.path == url.path { return nil }
-      url = parent
+    for folder in Disk.foldersUpward(from: Disk.absolute(folder)) {
+      let candidate = Disk.join(folder, name)
+      if Disk.exists(candidate) { return candidate }
+      if Disk.exists(Disk.join(folder, ".git")) { return nil }
     }
     return nil
   }
@@ -170,8 +156,8 @@ enum ConfigurationFile {
 
   /// A found path made relative to the working folder when it is below it.
   static func displayPath(_ path: String) -> String {
-    let here = FileManager.default.currentDirectoryPath
-    let standardized = URL(fileURLWithPath: path).standardizedFileURL.path
+    let here = Disk.currentFolder()
+    let standardized = Disk.absolute(path)
     return standardized.hasPrefix(here + "/")
       ? String(standardized.dropFirst(here.count + 1)) : path
   }

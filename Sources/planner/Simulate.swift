@@ -1,12 +1,6 @@
 import ArgumentParser
 import PlannerCore
 
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation  // Apple platforms, where Foundation is one library
-#endif
-
 extension SimulationOptions.Builder: ExpressibleByArgument {}
 extension SimulationOptions.CacheScope: ExpressibleByArgument {}
 extension SimulationOptions.StageOutput: ExpressibleByArgument {}
@@ -112,8 +106,7 @@ extension PlannerCommand {
       // A revision such as HEAD~2 names a commit through git; a prefix is matched as it is.
       var commit = explain
       if let explain, historyFile == nil {
-        let repository = GitRepository(
-          at: URL(fileURLWithPath: replay.contextFolder, isDirectory: true))
+        let repository = GitRepository(at: replay.contextFolder)
         commit = repository.resolveCommit(explain) ?? explain
       }
       let outcome = Planner.simulate(
@@ -131,7 +124,7 @@ extension PlannerCommand {
       context: String, commits count: Int, dockerfile: (path: String, name: String),
       current: [UInt8], ignore: (name: String, text: [UInt8])?, from start: String? = nil
     ) throws -> SimulationInput {
-      let repository = GitRepository(at: URL(fileURLWithPath: context, isDirectory: true))
+      let repository = GitRepository(at: context)
       let probe = try repository.probe()
       // The newest tree (for COPY sizes, and the files no commit touched) is listed while the
       // log is read: `git ls-tree` has to look up every blob's size, the slowest git call here.
@@ -161,7 +154,7 @@ extension PlannerCommand {
       let lookups = try repository.lookUp(names)
       var contents: [String: [UInt8]] = [:]
       for (name, lookup) in zip(names, lookups) {
-        if let data = lookup.data { contents[name] = Array(data) }
+        if let bytes = lookup.bytes { contents[name] = bytes }
         if case .missing(let reason) = lookup {
           DiagnosticPrinter.warn(
             "cannot read \(name) (\(reason)); the file on disk stands in for that version")

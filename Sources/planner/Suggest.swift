@@ -2,12 +2,6 @@ import ArgumentParser
 import Dispatch
 import PlannerCore
 
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation  // Apple platforms, where Foundation is one library
-#endif
-
 extension Planner.SuggestFormat: ExpressibleByArgument {}
 
 extension PlannerCommand {
@@ -187,8 +181,7 @@ extension PlannerCommand {
       let source = try DockerfileOptions.read(path)
       let displayName = path == "-" ? "<stdin>" : path
       let ignore = ContextFolder.ignoreFile(dockerfile: path, context: replay.contextFolder)
-      let repository = GitRepository(
-        at: URL(fileURLWithPath: replay.contextFolder, isDirectory: true))
+      let repository = GitRepository(at: replay.contextFolder)
       var history: SimulationInput?
       var contextFiles: [String]
       if let probe = try? repository.probe() {
@@ -204,7 +197,7 @@ extension PlannerCommand {
       } else {
         contextFiles = try context.sentPaths(replay.contextFolder, ignore: ignore?.text)
       }
-      let root = URL(fileURLWithPath: replay.contextFolder, isDirectory: true)
+      let root = replay.contextFolder
       let surroundings = context.surroundings(of: contextFiles, ignore: ignore?.text) {
         SharedContext.Surroundings(
           manifests: ContextFolder.manifests(contextFiles, in: root, from: context),
@@ -229,12 +222,12 @@ extension PlannerConfiguration.FailLevel: ExpressibleByArgument {}
 extension ContextFolder {
   /// The content of the dependency manifests among a context's files (small files only): what an
   /// install reads besides them.
-  static func manifests(_ files: [String], in root: URL, from context: SharedContext)
+  static func manifests(_ files: [String], in root: String, from context: SharedContext)
     -> [String: [UInt8]]
   {
     var manifests: [String: [UInt8]] = [:]
     for file in files where Planner.SuggestInput.isManifest(file) {
-      manifests[file] = context.smallFile(root.appendingPathComponent(file), limit: 1_048_576)
+      manifests[file] = context.smallFile(Disk.join(root, file), limit: 1_048_576)
     }
     return manifests
   }
@@ -246,25 +239,20 @@ extension ContextFolder {
   /// would be sent (git does not list them, so they are looked for on disk), whether there is an
   /// ignore file, and the scripts that might flatten images.
   static func hygieneInput(
-    file: String, contextFiles: [String], root: URL, contextName: String,
+    file: String, contextFiles: [String], root: String, contextName: String,
     ignore: (name: String, text: [UInt8])?, from context: SharedContext
   ) -> HygieneInput {
-    let manager = FileManager.default
     var probes: [String] = []
-    for folder in hygieneFolders
-    where manager.fileExists(atPath: root.appendingPathComponent(folder).path) {
+    for folder in hygieneFolders where Disk.exists(Disk.join(root, folder)) {
       // A folder is sent when a file inside it would be; one entry stands for all.
-      probes.append(
-        folder + "/"
-          + ((try? manager.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path))?
-            .min() ?? "HEAD"))
+      probes.append(folder + "/" + (Disk.names(in: Disk.join(root, folder)).min() ?? "HEAD"))
     }
     let sent = Planner.sentFiles(probes, ignore: ignore?.text)
     // Shell scripts, Makefiles and CI files near the top of the context (small ones).
     var scripts: [String: [UInt8]] = [:]
     let prefix = contextName == "." || contextName.isEmpty ? "" : contextName + "/"
     for path in contextFiles where scripts.count < 64 && isScript(path) {
-      scripts[prefix + path] = context.smallFile(root.appendingPathComponent(path), limit: 262_144)
+      scripts[prefix + path] = context.smallFile(Disk.join(root, path), limit: 262_144)
     }
     return HygieneInput(
       file: file, contextFiles: contextFiles + sent, allContextPaths: contextFiles + probes,
@@ -327,13 +315,13 @@ final class SharedContext: @unchecked Sendable {
   }
 
   /// A file's bytes when it is at most `limit` bytes long; nil when larger or unreadable.
-  func smallFile(_ url: URL, limit: Int) -> [UInt8]? {
+  func smallFile(_ path: String, limit: Int) -> [UInt8]? {
     lock.lock()
     defer { lock.unlock() }
-    let key = "\(limit) \(url.path)"
+    let key = "\(limit) \(path)"
     if let known = files[key] { return known }
     var bytes: [UInt8]?
-    if let size = Disk.size(of: url.path), size <= limit, let data = try? Disk.read(url.path) {
+    if let size = Disk.size(of: path), size <= limit, let data = try? Disk.read(path) {
       bytes = data
     }
     files[key] = bytes

@@ -1,12 +1,6 @@
 import ArgumentParser
 import PlannerCore
 
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation  // Apple platforms, where Foundation is one library
-#endif
-
 // ArgumentParser's own `main()` exits 64 on a usage error; planner's table says 2.
 do {
   var command = try PlannerCommand.parseNamedSubcommand() ?? PlannerCommand.parseAsRoot()

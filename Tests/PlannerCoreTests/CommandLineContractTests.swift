@@ -234,6 +234,26 @@ struct CommandLineContractTests {
     #expect(ignored.stderr.contains("error") == false)
   }
 
+  @Test func theConfigurationSearchCleansThePathAndStopsAtTheRepositorysTop() throws {
+    let folder = try Folder([
+      "repo/Dockerfile": Self.wholeCopyFirst, "repo/package.json": #"{"name": "app"}"#,
+      "repo/sub/notes.txt": "", ".planner.json": "{\n  \"comits\": 5\n}\n",
+    ])
+    // `repo/sub/..` is `repo`: the search goes up from there and finds the broken file above.
+    let above = try Self.planner(
+      ["suggest", "--context", "repo", "repo/sub/../Dockerfile"], in: folder)
+    #expect(above.status == 2)
+    #expect(
+      above.stderr == ".planner.json:2:3: error: unknown key 'comits' (did you mean 'commits'?)\n")
+    // A `.git` in `repo` makes it a repository's top, where the search stops.
+    try FileManager.default.createDirectory(
+      at: folder.url.appendingPathComponent("repo/.git"), withIntermediateDirectories: true)
+    let stopped = try Self.planner(
+      ["suggest", "--context", "repo", "repo/sub/../Dockerfile"], in: folder)
+    #expect(stopped.status == 0, "\(stopped.stderr)")
+    #expect(stopped.stdout.contains("PL102"))
+  }
+
   @Test func aConfigurationNamedWithConfigIsRead() throws {
     let folder = try Self.nodeFolder(extra: ["ci/planner.json": #"{"failLevel": 3}"#])
     let run = try Self.planner(["suggest", "--config", "ci/planner.json"], in: folder)

@@ -513,10 +513,10 @@ extension SyntaxTree {
 }
 
 /// Paths inside the image.
-enum ImagePath {
+package enum ImagePath {
   /// An absolute, cleaned path: `path` as BuildKit resolves it against the working folder
-  /// (`..` stops at the root).
-  static func resolve(_ path: String, against workdir: String) -> String {
+  /// (`..` stops at the root). The same lexical rules clean a path on the host.
+  package static func resolve(_ path: String, against workdir: String) -> String {
     let joined = path.hasPrefix("/") ? path : workdir + "/" + path
     // Most paths are clean already: one pass over their bytes says so.
     if joined.utf8.first == UInt8(ascii: "/"), BuildContext.isClean(bytes: joined.utf8.dropFirst())
