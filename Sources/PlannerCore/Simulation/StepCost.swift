@@ -73,7 +73,9 @@ enum CostEstimator {
     var label: String
 
     init(_ category: Category, _ label: String, _ seconds: Double) {
-      let words = label.split(separator: " ").map(String.init)
+      // Split on bytes: a split on characters made building the 70 rules cost 0.5 million
+      // instructions, a tenth of a millisecond at every start.
+      let words = label.utf8.split(separator: UInt8(ascii: " ")).map { String(Substring($0)) }
       self.category = category
       self.tool = words.first ?? label
       let rest = Array(words.dropFirst())
