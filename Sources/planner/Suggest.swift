@@ -17,7 +17,7 @@ extension PlannerCommand {
         savings are estimated on an assumed history. --write replaces the file atomically.
         """)
 
-    @OptionGroup var dockerfiles: DockerfileList
+    @OptionGroup var dockerfiles: ReviewedFiles
 
     @OptionGroup var replay: ReplayOptions
 
@@ -39,8 +39,6 @@ extension PlannerCommand {
         "The saving, in percent of the replayed rebuild seconds, above which --strict fails (default 5).",
         valueName: "percent"))
     var minSaving: Double?
-
-    @OptionGroup var failLevel: FailLevelOption
 
     var paths: [String] { dockerfiles.paths }
 
@@ -105,7 +103,7 @@ extension PlannerCommand {
           }
           let threshold = minSaving ?? configuration.minSaving ?? 5
           if outcome.savingPercent > threshold { overThreshold = true }
-          let level = failLevel.level(configuration)
+          let level = dockerfiles.level(configuration)
           if outcome.findings.contains(where: { level.isReached(by: $0.level) }) {
             findingsReachLevel = true
           }
