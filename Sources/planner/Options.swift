@@ -46,10 +46,12 @@ struct DockerfileOptions: ParsableArguments {
 /// context, the window, the build's target and arguments, and the configuration file whose
 /// settings apply where no flag is given.
 struct ReplayOptions: ParsableArguments {
+  // Optional for the reason `suggest --format` is.
   @Option(
     name: .customLong("context"),
-    help: ArgumentHelp("The build context folder.", valueName: "dir"))
-  var contextFolder: String = "."
+    help: ArgumentHelp("The build context folder (default: the working folder).", valueName: "dir"))
+  var context: String?
+  var contextFolder: String { context ?? "." }
 
   @Option(help: "How many first-parent commits to replay (default 50).")
   var commits: Int?

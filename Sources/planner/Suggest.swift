@@ -21,11 +21,16 @@ extension PlannerCommand {
 
     @OptionGroup var replay: ReplayOptions
 
+    // Optional, with the default applied below: ArgumentParser casts a non-optional default
+    // to `CaseIterable & RawRepresentable` at every run, a search of the binary's conformances
+    // (0.2 million instructions each).
     @Option(
+      name: .customLong("format"),
       help:
-        "Output format: text, json, markdown, diff, or for CI tools sarif, rdjson, gitlab, github (workflow annotations) or checkstyle."
+        "Output format (default text): text, json, markdown, diff, or for CI tools sarif, rdjson, gitlab, github (workflow annotations) or checkstyle."
     )
-    var format: Planner.SuggestFormat = .text
+    var chosenFormat: Planner.SuggestFormat?
+    var format: Planner.SuggestFormat { chosenFormat ?? .text }
 
     @Flag(help: "Replace each file with its proposal (atomically, keeping every untouched byte).")
     var write = false
