@@ -24,6 +24,19 @@ struct TextTests {
     }
   }
 
+  @Test func piecesAreWhatASplitGives() {
+    let parts = ["", " ", "a", "bc", "é", "/", "  ", "x/y"]
+    var texts = [""]
+    for _ in 1...4 { texts += texts.flatMap { text in parts.map { text + $0 } } }
+    for text in Set(texts) {
+      for separator in [" ", "/"] {
+        let expected = text.split(separator: Character(separator)).map(String.init)
+        #expect(
+          text.pieces(separatedBy: UInt8(ascii: Unicode.Scalar(separator)!)) == expected, "\(text)")
+      }
+    }
+  }
+
   @Test func firstByteRangeFindsTheFirstOccurrence() throws {
     let text = "ab/./cd/./e"
     let range = try #require(text.firstByteRange(of: "/./"))
