@@ -144,6 +144,13 @@ struct CacheSimulator {
       let commits = Array(input.commits.reversed())
       indexPaths(commits)
       var builds: [Build] = []
+      builds.reserveCapacity(commits.count)
+      if options.cache == .all, let plan = plan(for: version(of: input.dockerfile)).0 {
+        // The cache gains at most every step at each build: made at that size (within reason),
+        // it is not rehashed as it grows, 0.2 million instructions of a six-line suggest.
+        let steps = plan.stages.reduce(0) { $0 + $1.steps.count + 1 }
+        cache.reserveCapacity(min((commits.count + 1) * steps, 1 << 16))
+      }
       var base: Build?
       // The window's first commit is built on a builder that built its parent, unless that
       // parent is not there (a root commit) or the user asked for a cold start.
