@@ -36,8 +36,11 @@ extension PlannerCommand {
 /// The enums planner takes as option values are spelled on the command line as their raw
 /// values. ArgumentParser describes each value (in help, and when it lists the choices while it
 /// builds a command's table of arguments) by interpolating its raw value, a dynamic cast for
-/// each: the raw value is the same text, without the casts.
+/// each: the raw value is the same text, without the casts. No value has a description besides
+/// its raw value, which is what ArgumentParser's own `allValueDescriptions` finds at every run
+/// by interpolating each raw value again (0.24 million instructions for `--fail-level`).
 extension ExpressibleByArgument where Self: CaseIterable & RawRepresentable, RawValue == String {
   package var defaultValueDescription: String { rawValue }
   package static var allValueStrings: [String] { allCases.map(\.rawValue) }
+  package static var allValueDescriptions: [String: String] { [:] }
 }
