@@ -57,6 +57,8 @@ struct Reorderer {
     var replays: [SourceKey: (Replay, CacheSimulator.Build?, [CacheSimulator.Build])] = [:]
     var reorders: [SourceKey: ([UInt8], [String])] = [:]
     var parsed: [SourceKey: Result<Parsed, DockerfileParser.Failure>] = [:]
+    var manifestSplits: [SourceKey: [ManifestSplit.Split]] = [:]
+    var runSplits: [SourceKey: [RunSplit.Split]] = [:]
     var checker: ImageEquivalence.Checker?
     /// The context the candidates' items are made against: the reorderer's context files.
     let context: LazyContext
@@ -210,9 +212,8 @@ struct Reorderer {
     let (original, _, _) = replay(source)
     var notes: [String] = []
 
-    let items = model.items
-    let splits = manifestSplits(tree, dockerfile, items)
-    let runSplits = self.runSplits(tree, dockerfile, items)
+    let splits = manifestSplits(of: source)
+    let runSplits = self.runSplits(of: source)
     var best = source
     var bestReplay = original
     var bestNotes: [String] = []
@@ -288,13 +289,11 @@ struct Reorderer {
     var text = source
     if runs {
       guard let model = model(text) else { return nil }
-      text = RunSplit.apply(
-        runSplits(model.tree, model.dockerfile, model.items), to: model.tree)
+      text = RunSplit.apply(runSplits(of: text), to: model.tree)
     }
     if manifests {
       guard let model = model(text) else { return nil }
-      text = ManifestSplit.apply(
-        manifestSplits(model.tree, model.dockerfile, model.items), to: model.tree)
+      text = ManifestSplit.apply(manifestSplits(of: text), to: model.tree)
     }
     return text
   }
@@ -340,7 +339,7 @@ struct Reorderer {
       )
     }
     if runs, let model = model(current) {
-      let splits = runSplits(model.tree, model.dockerfile, model.items)
+      let splits = runSplits(of: current)
       let (next, _) = reorder(RunSplit.apply(splits, to: model.tree))
       step(
         to: next, id: "PL105",
@@ -353,7 +352,7 @@ struct Reorderer {
     var remaining = manifests ? 8 : 0
     while remaining > 0, let model = model(current) {
       remaining -= 1
-      guard let split = manifestSplits(model.tree, model.dockerfile, model.items).first else {
+      guard let split = manifestSplits(of: current).first else {
         break
       }
       let (next, _) = reorder(ManifestSplit.apply([split], to: model.tree))
@@ -383,23 +382,27 @@ struct Reorderer {
   }
 
   /// The manifest-first splits of a file that its pragmas and the configuration allow.
-  func manifestSplits(_ tree: SyntaxTree, _ dockerfile: Dockerfile, _ items: [[StageItem]])
-    -> [ManifestSplit.Split]
-  {
-    let pragmas = Pragmas.read(tree, file: file)
-    return ManifestSplit.find(in: dockerfile, items: items, contents: manifestContents).filter {
-      allows("PL102", lines: [$0.copyLine, $0.installLine], pragmas)
-    }
+  func manifestSplits(of text: [UInt8]) -> [ManifestSplit.Split] {
+    if let known = memo.manifestSplits[SourceKey(text)] { return known }
+    guard let model = model(text) else { return [] }
+    let pragmas = Pragmas.read(model.tree, file: file)
+    let splits = ManifestSplit.find(
+      in: model.dockerfile, items: model.items, contents: manifestContents
+    ).filter { allows("PL102", lines: [$0.copyLine, $0.installLine], pragmas) }
+    memo.manifestSplits[SourceKey(text)] = splits
+    return splits
   }
 
   /// The RUN splits of a file that its pragmas and the configuration allow.
-  func runSplits(_ tree: SyntaxTree, _ dockerfile: Dockerfile, _ items: [[StageItem]])
-    -> [RunSplit.Split]
-  {
-    let pragmas = Pragmas.read(tree, file: file)
-    return RunSplit.find(in: dockerfile, items: items).filter {
+  func runSplits(of text: [UInt8]) -> [RunSplit.Split] {
+    if let known = memo.runSplits[SourceKey(text)] { return known }
+    guard let model = model(text) else { return [] }
+    let pragmas = Pragmas.read(model.tree, file: file)
+    let splits = RunSplit.find(in: model.dockerfile, items: model.items).filter {
       allows("PL105", lines: [$0.line], pragmas)
     }
+    memo.runSplits[SourceKey(text)] = splits
+    return splits
   }
 
   /// Adjacent RUNs of `source` merged where `RunMerge` allows it and the image and the cost stay
@@ -412,19 +415,24 @@ struct Reorderer {
     guard let model = model(source) else { return nil }
     let (tree, dockerfile) = (model.tree, model.dockerfile)
     let (_, _, builds) = replay(source)
-    var rebuilt: [String: [Bool]] = [:]
+    // Whether each step (by stage and line) re-ran, build by build.
+    struct Step: Hashable {
+      var stage: Int
+      var line: Int
+    }
+    var rebuilt: [Step: [Bool]] = [:]
     for build in builds {
       let steps = build.steps
       for index in steps.indices {
-        rebuilt["\(steps[index].step.stage):\(steps[index].step.line)", default: []].append(
-          steps[index].status == .rebuilt)
+        rebuilt[Step(stage: steps[index].step.stage, line: steps[index].step.line), default: []]
+          .append(steps[index].status == .rebuilt)
       }
     }
     let pragmas = Pragmas.read(tree, file: file)
     let merges = RunMerge.find(in: tree, dockerfile: dockerfile) { stage, first, second in
-      guard let a = rebuilt["\(stage):\(first)"], let b = rebuilt["\(stage):\(second)"] else {
-        return false
-      }
+      guard let a = rebuilt[Step(stage: stage, line: first)],
+        let b = rebuilt[Step(stage: stage, line: second)]
+      else { return false }
       return a == b
     }
     .filter { allows($0.id, lines: [$0.firstLine, $0.secondLine], pragmas) }
