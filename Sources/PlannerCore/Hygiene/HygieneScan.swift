@@ -274,14 +274,16 @@ struct HygieneScan {
     return false
   }
 
+  /// Programs that, run without arguments, wait at a prompt.
+  private static let interpreters: Set<String> = [
+    "sh", "bash", "ash", "dash", "zsh", "fish", "ksh", "python", "python3", "node", "irb", "ruby",
+    "php", "pwsh", "perl",
+  ]
+
   private static func isBare(_ words: [String]) -> Bool {
     guard let first = words.first else { return true }
     let name = String(first.split(separator: "/").last ?? Substring(first))
     let arguments = words.dropFirst()
-    let interpreters: Set<String> = [
-      "sh", "bash", "ash", "dash", "zsh", "fish", "ksh", "python", "python3", "node", "irb", "ruby",
-      "php", "pwsh", "perl",
-    ]
     if interpreters.contains(name), arguments.allSatisfy({ $0.hasPrefix("-") }) { return true }
     if name == "sleep", arguments.first == "infinity" { return true }
     if name == "tail", arguments.contains("/dev/null") { return true }
@@ -293,10 +295,7 @@ struct HygieneScan {
   /// a toolbox that only opens a shell.
   var isDevelopmentImage: Bool {
     if opensShellOnly { return true }
-    let names: Set<String> = [
-      "dev", "devel", "develop", "development", "devcontainer", "test", "tests", "testing", "ci",
-      "debug", "local",
-    ]
+    let names = Self.developmentNames
     func tokens(_ text: String) -> Set<String> {
       Set(text.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init))
     }
@@ -311,10 +310,18 @@ struct HygieneScan {
     }
     let (entrypoint, cmd) = finalCommand
     let commandWords = tokens(((entrypoint ?? []) + (cmd ?? [])).joined(separator: " "))
-    let devCommands: Set<String> = [
-      "dev", "develop", "development", "test", "tests", "nodemon", "watch", "reload", "pytest",
-      "jest", "mocha", "vitest", "rspec", "storybook",
-    ]
-    return !commandWords.isDisjoint(with: devCommands)
+    return !commandWords.isDisjoint(with: Self.developmentCommands)
   }
+
+  /// Words in a file or stage name that mark a development image.
+  private static let developmentNames: Set<String> = [
+    "dev", "devel", "develop", "development", "devcontainer", "test", "tests", "testing", "ci",
+    "debug", "local",
+  ]
+
+  /// Words in the final command that mark a development image.
+  private static let developmentCommands: Set<String> = [
+    "dev", "develop", "development", "test", "tests", "nodemon", "watch", "reload", "pytest",
+    "jest", "mocha", "vitest", "rspec", "storybook",
+  ]
 }

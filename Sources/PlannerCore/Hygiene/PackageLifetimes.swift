@@ -129,16 +129,19 @@ struct PackageLifetimes {
     case .apk:
       return words.contains("apk") && words.contains("del")
     case .apt:
-      let tools: Set<String> = ["apt-get", "apt", "aptitude", "dpkg", "apt-mark"]
-      // Short options such as dpkg's `-r` are left out: `rm -r` and `set -e` use them too.
-      let verbs: Set<String> = [
-        "remove", "purge", "autoremove", "autopurge", "auto", "--purge", "--remove",
-      ]
-      return !words.isDisjoint(with: tools) && !words.isDisjoint(with: verbs)
+      return !words.isDisjoint(with: aptTools) && !words.isDisjoint(with: aptRemovals)
     case .rpm:
-      let tools: Set<String> = ["yum", "dnf", "microdnf", "tdnf", "rpm"]
-      let verbs: Set<String> = ["remove", "erase", "autoremove", "--erase", "history"]
-      return !words.isDisjoint(with: tools) && !words.isDisjoint(with: verbs)
+      return !words.isDisjoint(with: rpmTools) && !words.isDisjoint(with: rpmRemovals)
     }
   }
+
+  private static let aptTools: Set<String> = ["apt-get", "apt", "aptitude", "dpkg", "apt-mark"]
+  /// Short options such as dpkg's `-r` are left out: `rm -r` and `set -e` use them too.
+  private static let aptRemovals: Set<String> = [
+    "remove", "purge", "autoremove", "autopurge", "auto", "--purge", "--remove",
+  ]
+  private static let rpmTools: Set<String> = ["yum", "dnf", "microdnf", "tdnf", "rpm"]
+  private static let rpmRemovals: Set<String> = [
+    "remove", "erase", "autoremove", "--erase", "history",
+  ]
 }

@@ -237,15 +237,18 @@ struct ShellScript: Hashable, Sendable {
     commands.append(command)
   }
 
+  /// The wrappers' options that take a value (the next word, when not joined to it).
+  private static let valueOptions: [String: Set<String>] = [
+    "sudo": ["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"],
+    "env": ["-u", "-C", "-S", "--unset", "--chdir"],
+    "xargs": ["-I", "-n", "-P", "-L", "-s", "-a", "-d", "-E", "--max-args", "--max-procs"],
+    "nice": ["-n"], "timeout": ["-s", "-k", "--signal", "--kill-after"],
+    "stdbuf": ["-i", "-o", "-e"],
+  ]
+
   /// Drops the wrappers that run the rest of the words as a command, keeping what they tell.
   private func unwrap(_ words: inout [Word], into command: inout Command) {
-    let valueOptions: [String: Set<String>] = [
-      "sudo": ["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"],
-      "env": ["-u", "-C", "-S", "--unset", "--chdir"],
-      "xargs": ["-I", "-n", "-P", "-L", "-s", "-a", "-d", "-E", "--max-args", "--max-procs"],
-      "nice": ["-n"], "timeout": ["-s", "-k", "--signal", "--kill-after"],
-      "stdbuf": ["-i", "-o", "-e"],
-    ]
+    let valueOptions = Self.valueOptions
     while let first = words.first?.text {
       let name = String(first.split(separator: "/").last ?? Substring(first))
       // `bundle exec tool …` runs the tool; `gosu user tool …` runs it as another user.

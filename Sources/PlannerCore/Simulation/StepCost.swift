@@ -201,11 +201,6 @@ enum CostEstimator {
       let parts = commandParts(command ?? "")
       let rules = parts.map(rule(matching:))
       let matches = rules.compactMap { $0 }
-      // Commands with no rule cost the default each, except shell built-ins that do nothing
-      // worth timing; so merging two RUNs never looks like a saving.
-      let builtins: Set<String> = [
-        "cd", "export", "set", "unset", "echo", "true", ":", "test", "[",
-      ]
       let unknown = zip(parts, rules).filter { words, rule in
         rule == nil && !(words.first.map(builtins.contains) ?? true)
       }.count
@@ -284,6 +279,12 @@ enum CostEstimator {
       }
     }
   }
+
+  /// Commands with no rule cost the default each, except shell built-ins that do nothing worth
+  /// timing; so merging two RUNs never looks like a saving.
+  private static let builtins: Set<String> = [
+    "cd", "export", "set", "unset", "echo", "true", ":", "test", "[",
+  ]
 
   /// Words that run the command after them: the tool is the first word that is none of these,
   /// nor an option of one of them, nor a `VAR=value` assignment.
