@@ -632,8 +632,7 @@ struct InvalidationHistory {
     var stage: Int
     var line: Int
   }
-  /// Each step's place in the arrays below: one dictionary lookup per step of a build, and the
-  /// rest indexed (three lookups before, 0.25 million instructions a replay of 50 builds).
+  /// Each step's place in the arrays below, found by stage and line, and the rest indexed.
   private var slots: [Key: Int] = [:]
   /// The builds in which each step's inputs were new to the cache, and the step's cost.
   private var sets: [OrderSearch.CommitSet?] = []
@@ -648,15 +647,31 @@ struct InvalidationHistory {
     // What the cache scope holds of each step: every input seen, or the last one.
     var seen: [Set<Digest>] = []
     var previous: [Digest?] = []
-    func slot(stage: Int, line: Int) -> Int {
-      let key = Key(stage: stage, line: line)
-      if let known = slots[key] { return known }
-      slots[key] = sets.count
-      sets.append(nil)
-      costs.append(nil)
-      seen.append([])
-      previous.append(nil)
-      return sets.count - 1
+    // The builds of a replay share their plan: the step at a position of one build is the same
+    // object at that position in the next, and its slot is known without hashing.
+    var stepAt: [BuildPlan.Step?] = []
+    var slotAt: [Int] = []
+    func slot(of step: BuildPlan.Step, at position: Int) -> Int {
+      if position < stepAt.count, stepAt[position] === step { return slotAt[position] }
+      let key = Key(stage: step.stage, line: step.line)
+      let slot: Int
+      if let known = slots[key] {
+        slot = known
+      } else {
+        slot = sets.count
+        slots[key] = slot
+        sets.append(nil)
+        costs.append(nil)
+        seen.append([])
+        previous.append(nil)
+      }
+      while stepAt.count <= position {
+        stepAt.append(nil)
+        slotAt.append(0)
+      }
+      stepAt[position] = step
+      slotAt[position] = slot
+      return slot
     }
     /// Records a step's inputs; true when the cache scope did not hold them yet.
     func record(_ slot: Int, _ inputs: Digest) -> Bool {
@@ -671,13 +686,12 @@ struct InvalidationHistory {
     // The steps are read in place: a copy of a result would retain every field of its step.
     let baseSteps = base?.steps ?? []
     for position in baseSteps.indices where baseSteps[position].status != .skipped {
-      let step = baseSteps[position].step
-      _ = record(slot(stage: step.stage, line: step.line), baseSteps[position].inputs)
+      _ = record(slot(of: baseSteps[position].step, at: position), baseSteps[position].inputs)
     }
     for (index, build) in builds.enumerated() {
       let steps = build.steps
       for position in steps.indices where steps[position].status != .skipped {
-        let slot = slot(stage: steps[position].step.stage, line: steps[position].step.line)
+        let slot = slot(of: steps[position].step, at: position)
         if costs[slot] == nil { costs[slot] = steps[position].step.cost.seconds }
         if record(slot, steps[position].inputs) {
           if sets[slot] == nil { sets[slot] = OrderSearch.CommitSet(count: builds.count) }
