@@ -93,7 +93,7 @@ extension StringProtocol {
   /// does: "\n" is found in "\r\n", and the empty string nowhere). The standard library's
   /// `contains`, a search by `Character`, is several times slower: hot paths use this one.
   func containsLiterally<Other: StringProtocol>(_ other: Other) -> Bool {
-    let needle = Array(other.utf8)
+    let needle = other.utf8
     guard let first = needle.first else { return false }
     let haystack = utf8
     var start = haystack.startIndex
