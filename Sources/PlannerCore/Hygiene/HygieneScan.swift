@@ -231,9 +231,11 @@ struct HygieneScan {
   }
 
   /// The ASCII bytes that end a word: whitespace and `;|&()"'`{}`.
-  private static let wordSeparators: [Bool] = (0..<128).map { byte in
-    [9, 10, 11, 12, 13, 32].contains(byte) || Array(";|&()\"'`{}".utf8).contains(UInt8(byte))
-  }
+  private static let wordSeparators: [Bool] = {
+    var table = [Bool](repeating: false, count: 128)
+    for byte in [9, 10, 11, 12, 13, 32] + Array(";|&()\"'`{}".utf8) { table[Int(byte)] = true }
+    return table
+  }()
 
   // MARK: - The final image
 
