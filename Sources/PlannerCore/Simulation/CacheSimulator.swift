@@ -467,11 +467,15 @@ struct CacheSimulator {
     var records: [Int: [Record]] = [:]
     var wall = 0.0
     var cpu = 0.0
-    /// Per stage: final key, output identity, whether it re-ran anything, when it finishes.
-    var finalKeys = StageTable<Digest>()
-    var outputIdentity = StageTable<Digest>()
-    var finish = StageTable<Double>()
-    var stageRebuilt = StageTable<Bool>()
+    /// Per stage built: its final key, output identity, when it finishes and whether it re-ran
+    /// anything. One table rather than four: each is allocated at every build.
+    var stageOutcomes = StageTable<StageOutcome>()
+    struct StageOutcome {
+      var finalKey: Digest
+      var outputIdentity: Digest
+      var finish: Double
+      var rebuilt: Bool
+    }
     /// Keys run earlier in this build (identical steps run once).
     var ranHere: [Digest: Int] = [:]
     /// What a per-build argument adds to a key in this build, and a re-run stage's new output.
@@ -567,7 +571,8 @@ struct CacheSimulator {
       // BuildKit runs independent stages in parallel; the legacy builder one after the other.
       wall =
         options.builder == .legacy
-        ? cpu : plan.stages.filter(\.isBuilt).compactMap { finish[$0.index] }.max() ?? 0
+        ? cpu
+        : plan.stages.filter(\.isBuilt).compactMap { stageOutcomes[$0.index]?.finish }.max() ?? 0
     }
 
     mutating func buildStage(_ stage: BuildPlan.Stage, firstStep: Int) {
@@ -578,10 +583,11 @@ struct CacheSimulator {
       var parent = stage.from.definitionDigest
       var parentRebuilt = false
       if let base = stage.baseStage {
-        parent.add(finalKeys[base] ?? Digest(label: "missing"))
-        time = finish[base] ?? 0
-        parentRebuilt = stageRebuilt[base] ?? false
-        reproducible.add(outputIdentity[base] ?? Digest())
+        let outcome = stageOutcomes[base]
+        parent.add(outcome?.finalKey ?? Digest(label: "missing"))
+        time = outcome?.finish ?? 0
+        parentRebuilt = outcome?.rebuilt ?? false
+        reproducible.add(outcome?.outputIdentity ?? Digest())
       } else {
         reproducible.add(stage.from.definitionDigest)
       }
@@ -619,8 +625,9 @@ struct CacheSimulator {
         let index = firstStep + 1 + offset
         var sources = Digest()
         for source in step.sourceStages {
-          sources.add(outputIdentity[source] ?? Digest(label: "missing"))
-          time = max(time, finish[source] ?? 0)
+          let outcome = stageOutcomes[source]
+          sources.add(outcome?.outputIdentity ?? Digest(label: "missing"))
+          time = max(time, outcome?.finish ?? 0)
         }
         let content = index < digests.count ? digests[index] : Digest()
         let shiftedContent = content.shifted(1)
@@ -678,31 +685,29 @@ struct CacheSimulator {
           reproducible.add(part.shifted(UInt64(offset + 4)))
         }
       }
-      finalKeys[stage.index] = parent
-      finish[stage.index] = time
-      stageRebuilt[stage.index] = rebuiltAny
       if explains { records[stage.index] = stageRecords }
       // What `COPY --from` this stage sees.
+      let identity: Digest
       switch options.stageOutput {
       case .reproducible:
-        outputIdentity[stage.index] = reproducible
+        identity = reproducible
       case .changed:
         if !rebuiltAny, let known = outputs[parent] ?? newOutputs[parent] {
-          outputIdentity[stage.index] = known
+          identity = known
         } else if !rebuiltAny {
-          outputIdentity[stage.index] = parent
+          identity = parent
         } else {
           // New bytes for this build; two stages that end in the same key are the same
           // vertex, run once, with one output (BuildKit merges identical steps).
           var fresh = rebuilt
           fresh.add(parent.shifted(5))
-          outputIdentity[stage.index] = fresh
+          identity = fresh
         }
         // Only what the run does not know yet: most stages end where a build before ended.
-        if let identity = outputIdentity[stage.index], outputs[parent] != identity {
-          newOutputs[parent] = identity
-        }
+        if outputs[parent] != identity { newOutputs[parent] = identity }
       }
+      stageOutcomes[stage.index] = StageOutcome(
+        finalKey: parent, outputIdentity: identity, finish: time, rebuilt: rebuiltAny)
     }
 
     func record(_ step: BuildPlan.Step, index: Int, sources: Digest) -> Record {
