@@ -68,11 +68,17 @@ extension String {
   /// `split(separator:)` gives, found on bytes rather than through `Character`s (or the
   /// generic split over the UTF-8 view, 1,500 instructions for two words).
   func pieces(separatedBy separator: UInt8) -> [String] {
+    pieces { $0 == separator }
+  }
+
+  /// The same at every byte `isSeparator` accepts (ASCII bytes: a multi-byte character is
+  /// never split).
+  func pieces(separatedBy isSeparator: (UInt8) -> Bool) -> [String] {
     var text = self
     return text.withUTF8 { bytes in
       var pieces: [String] = []
       var start = 0
-      for index in bytes.indices where bytes[index] == separator {
+      for index in bytes.indices where isSeparator(bytes[index]) {
         if start < index {
           pieces.append(
             String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))

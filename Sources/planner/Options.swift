@@ -168,7 +168,7 @@ enum ConfigurationFile {
 /// What `suggest` and `comment` share: the Dockerfiles they review, given as FILE… or with
 /// -f/--file (as `docker build -f`), `Dockerfile` by default, and the level of finding that fails
 /// the run. One group rather than two: ArgumentParser reflects over each group's type at every
-/// run, about 0.5 million instructions (0.08 ms) apiece.
+/// run (merging them took a six-line suggest from 24.9 to 24.2 million instructions).
 struct ReviewedFiles: ParsableArguments {
   @Argument(help: ArgumentHelp("The Dockerfiles (default: Dockerfile).", valueName: "file"))
   var files: [String] = []

@@ -38,7 +38,8 @@ extension PlannerCommand {
 /// builds a command's table of arguments) by interpolating its raw value, a dynamic cast for
 /// each: the raw value is the same text, without the casts. No value has a description besides
 /// its raw value, which is what ArgumentParser's own `allValueDescriptions` finds at every run
-/// by interpolating each raw value again (0.24 million instructions for `--fail-level`).
+/// by interpolating each raw value again (a six-line suggest ran 0.14 million instructions less
+/// without it).
 extension ExpressibleByArgument where Self: CaseIterable & RawRepresentable, RawValue == String {
   package var defaultValueDescription: String { rawValue }
   package static var allValueStrings: [String] { allCases.map(\.rawValue) }

@@ -200,13 +200,13 @@ extension PlannerCommand {
       } else {
         contextFiles = try context.sentPaths(replay.contextFolder, ignore: ignore?.text)
       }
-      let root = replay.contextFolder
+      let folder = replay.contextFolder
       let surroundings = context.surroundings(of: contextFiles, ignore: ignore?.text) {
         SharedContext.Surroundings(
-          manifests: ContextFolder.manifests(contextFiles, in: root, from: context),
+          manifests: ContextFolder.manifests(contextFiles, in: folder, from: context),
           hygiene: ContextFolder.hygieneInput(
-            file: displayName, contextFiles: contextFiles, root: root,
-            contextName: replay.contextFolder, ignore: ignore, from: context))
+            file: displayName, contextFiles: contextFiles, folder: folder, ignore: ignore,
+            from: context))
       }
       var hygiene = surroundings.hygiene
       hygiene.file = displayName
@@ -240,9 +240,10 @@ extension ContextFolder {
 
   /// What the image-hygiene rules need from the context folder: whether VCS and editor folders
   /// would be sent (git does not list them, so they are looked for on disk), whether there is an
-  /// ignore file, and the scripts that might flatten images.
+  /// ignore file, and the scripts that might flatten images. `folder` is the context folder as
+  /// the user gave it: the scripts are named from there.
   static func hygieneInput(
-    file: String, contextFiles: [String], root: String, contextName: String,
+    file: String, contextFiles: [String], folder root: String,
     ignore: (name: String, text: [UInt8])?, from context: SharedContext
   ) -> HygieneInput {
     var probes: [String] = []
@@ -253,7 +254,7 @@ extension ContextFolder {
     let sent = Planner.sentFiles(probes, ignore: ignore?.text)
     // Shell scripts, Makefiles and CI files near the top of the context (small ones).
     var scripts: [String: [UInt8]] = [:]
-    let prefix = contextName == "." || contextName.isEmpty ? "" : contextName + "/"
+    let prefix = root == "." || root.isEmpty ? "" : root + "/"
     for path in contextFiles where scripts.count < 64 && isScript(path) {
       scripts[prefix + path] = context.smallFile(Disk.join(root, path), limit: 262_144)
     }

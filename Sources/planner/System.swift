@@ -12,8 +12,8 @@ import PlannerCore
 /// The few system services planner uses, through POSIX calls. The executable does without
 /// Foundation, which added 0.3 ms to every start (2.0 ms against 1.7 for `--version`) and 40%
 /// more protocol conformances for the runtime to search (6,289 against 4,487), and paths are
-/// strings joined and cleaned here: `URL` and `FileManager` cost a suggest 0.3 ms (1.8 of its
-/// 27.3 million instructions). Only git's environment comes from FoundationEssentials.
+/// strings joined and cleaned here: `URL` and `FileManager` cost a suggest 1.5 of its 27.3
+/// million instructions. Only git's environment comes from FoundationEssentials.
 
 /// A failed system call: its `errno`, described as `strerror` does, in lower case.
 struct SystemError: Error, CustomStringConvertible {

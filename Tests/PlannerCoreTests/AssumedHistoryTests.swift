@@ -6,16 +6,9 @@ import Testing
 /// same from run to run (reports computed on it must be deterministic).
 @Suite("Assumed history")
 struct AssumedHistoryTests {
-  /// FNV-1a of the bytes, written independently of planner's version: 64 bits as 40 digits.
-  static func expectedID(_ text: String) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 {
-      hash ^= UInt64(byte)
-      hash = hash &* 0x100_0000_01b3
-    }
-    let digits = String(hash, radix: 16)
-    return String(repeating: "0", count: 40 - digits.count) + digits
-  }
+  /// FNV-1a of the bytes as 40 digits, as the tests' recorded repositories make their blob ids
+  /// (written apart from planner's own).
+  static func expectedID(_ text: String) -> String { RecordedRepository.blobID(text) }
 
   @Test func commitsComeNewestFirstWithOneSourceEachAndTheManifestsEveryTenth() {
     let files = ["src/b.js", "package.json", "src/a.js", "package-lock.json"]

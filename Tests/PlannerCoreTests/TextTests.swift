@@ -25,10 +25,7 @@ struct TextTests {
   }
 
   @Test func piecesAreWhatASplitGives() {
-    let parts = ["", " ", "a", "bc", "é", "/", "  ", "x/y"]
-    var texts = [""]
-    for _ in 1...4 { texts += texts.flatMap { text in parts.map { text + $0 } } }
-    for text in Set(texts) {
+    for text in Set(Self.texts(of: ["", " ", "a", "bc", "é", "/", "  ", "x/y"], upTo: 4)) {
       for separator in [" ", "/"] {
         let expected = text.split(separator: Character(separator)).map(String.init)
         #expect(
@@ -49,16 +46,8 @@ struct TextTests {
   /// without slashes at the ends: the clean ones come back as they are (without the split),
   /// and every one is cleaned as a plain split, drop and pop would.
   @Test func relativePathsAreCleanedAsASplitWould() {
-    let parts = ["", ".", "..", "...", "a", ".b", "c.", "é"]
-    var paths = [""]
-    for _ in 1...4 { paths += paths.flatMap { path in parts.map { path + "/" + $0 } } }
-    paths = Array(Set(paths.flatMap { [$0, String($0.dropFirst())] }))
-    for path in paths {
-      var kept: [Substring] = []
-      for part in path.split(separator: "/") where part != "." {
-        if part == ".." { _ = kept.popLast() } else { kept.append(part) }
-      }
-      let expected = kept.joined(separator: "/")
+    for path in Self.paths(of: ["", ".", "..", "...", "a", ".b", "c.", "é"], upTo: 4) {
+      let expected = Self.cleanedBySplit(path)
       #expect(BuildContext.relative(path) == expected, "\(path)")
       // The empty path is left to the split, which gives it back too.
       #expect(BuildContext.isClean(path) == (path == expected && !path.isEmpty), "\(path)")
@@ -66,22 +55,37 @@ struct TextTests {
   }
 
   @Test func imagePathsResolveAsASplitWould() {
-    let parts = ["", ".", "..", "a", "b.c", "é"]
-    var paths = [""]
-    for _ in 1...3 { paths += paths.flatMap { path in parts.map { path + "/" + $0 } } }
-    paths = Array(Set(paths.flatMap { [$0, String($0.dropFirst())] }))
+    let paths = Self.paths(of: ["", ".", "..", "a", "b.c", "é"], upTo: 3)
     for workdir in ["/", "/app", "app", "", "/a/../b", "/x/"] {
       for path in paths {
-        var kept: [Substring] = []
         let joined = path.hasPrefix("/") ? path : workdir + "/" + path
-        for part in joined.split(separator: "/") where part != "." {
-          if part == ".." { _ = kept.popLast() } else { kept.append(part) }
-        }
         #expect(
-          ImagePath.resolve(path, against: workdir) == "/" + kept.joined(separator: "/"),
+          ImagePath.resolve(path, against: workdir) == "/" + Self.cleanedBySplit(joined),
           "\(path) in \(workdir)")
       }
     }
+  }
+
+  /// Every text of up to `count` of `parts`, each part after `separator`.
+  static func texts(of parts: [String], upTo count: Int, separator: String = "") -> [String] {
+    var texts = [""]
+    for _ in 1...count { texts += texts.flatMap { text in parts.map { text + separator + $0 } } }
+    return texts
+  }
+
+  /// Every path of up to `count` of `parts`, with and without a leading `/`, once each.
+  static func paths(of parts: [String], upTo count: Int) -> [String] {
+    Array(
+      Set(texts(of: parts, upTo: count, separator: "/").flatMap { [$0, String($0.dropFirst())] }))
+  }
+
+  /// `path` cleaned the plain way: split at `/`, `.` dropped, `..` taking the part before.
+  static func cleanedBySplit(_ path: String) -> String {
+    var kept: [Substring] = []
+    for part in path.split(separator: "/") where part != "." {
+      if part == ".." { _ = kept.popLast() } else { kept.append(part) }
+    }
+    return kept.joined(separator: "/")
   }
 
   @Test func commandWordsSplitOnBytesAsOnCharacters() {

@@ -70,12 +70,6 @@ package struct Finding: Hashable, Sendable, Encodable {
   }
 
   package static func fnv1a(_ text: String) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 {
-      hash ^= UInt64(byte)
-      hash = hash &* 0x0000_0100_0000_01b3
-    }
-    let hex = String(hash, radix: 16)
-    return String(repeating: "0", count: 16 - hex.count) + hex
+    FNV1a.hex(FNV1a.hash(text.utf8), width: 16)
   }
 }

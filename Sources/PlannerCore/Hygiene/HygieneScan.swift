@@ -206,25 +206,9 @@ struct HygieneScan {
   static func words(of text: String) -> Set<String> {
     // ASCII text (nearly every command) is split on its bytes; other text by Characters, where
     // Unicode spaces separate too.
-    var words: Set<String> = []
-    var ascii = true
-    text.utf8.withContiguousStorageIfAvailable { bytes in
-      var start = 0
-      for (index, byte) in bytes.enumerated() {
-        guard byte < 0x80 else {
-          ascii = false
-          return
-        }
-        if wordSeparators[Int(byte)] {
-          if start < index { words.insert(String(decoding: bytes[start..<index], as: UTF8.self)) }
-          start = index + 1
-        }
-      }
-      if start < bytes.count {
-        words.insert(String(decoding: bytes[start...], as: UTF8.self))
-      }
-    } ?? { ascii = false }()
-    guard !ascii else { return words }
+    if text.utf8.allSatisfy({ $0 < 0x80 }) {
+      return Set(text.pieces { wordSeparators[Int($0)] })
+    }
     return Set(
       text.split(whereSeparator: { $0.isWhitespace || ";|&()\"'`{}".contains($0) }).map(
         String.init))
@@ -297,16 +281,17 @@ struct HygieneScan {
   /// a toolbox that only opens a shell.
   var isDevelopmentImage: Bool {
     if opensShellOnly { return true }
-    let names = Self.developmentNames
     func tokens(_ text: String) -> Set<String> {
       Set(text.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init))
     }
     let fileName = String(file.split(separator: "/").last ?? Substring(file))
-    if !tokens(fileName).isDisjoint(with: names) || file.containsLiterally(".devcontainer") {
+    if !tokens(fileName).isDisjoint(with: Self.developmentNames)
+      || file.containsLiterally(".devcontainer")
+    {
       return true
     }
     if let last = finalChain.last, let name = dockerfile.stages[last].name,
-      !tokens(name).isDisjoint(with: names)
+      !tokens(name).isDisjoint(with: Self.developmentNames)
     {
       return true
     }

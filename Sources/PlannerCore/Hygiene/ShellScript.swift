@@ -248,7 +248,6 @@ struct ShellScript: Hashable, Sendable {
 
   /// Drops the wrappers that run the rest of the words as a command, keeping what they tell.
   private func unwrap(_ words: inout [Word], into command: inout Command) {
-    let valueOptions = Self.valueOptions
     while let first = words.first?.text {
       let name = String(first.split(separator: "/").last ?? Substring(first))
       // `bundle exec tool …` runs the tool; `gosu user tool …` runs it as another user.
@@ -266,7 +265,7 @@ struct ShellScript: Hashable, Sendable {
       else { return }
       words.removeFirst()
       if name == "xargs" { command.isThroughXargs = true }
-      let takesValue = valueOptions[name] ?? []
+      let takesValue = Self.valueOptions[name] ?? []
       while let option = words.first {
         if option.text.hasPrefix("-"), option.text != "-" {
           words.removeFirst()

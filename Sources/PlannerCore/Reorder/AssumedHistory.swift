@@ -86,19 +86,9 @@ enum AssumedHistory {
   /// A made-up blob id, the same for the same path and version.
   /// FNV-1a of `path`, a NUL and the version in decimal, as 40 hexadecimal digits.
   private static func blob(_ path: String, _ version: Int) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    func feed(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    for byte in path.utf8 { feed(byte) }
-    feed(0)
-    for byte in String(version).utf8 { feed(byte) }
-    // Written in place: an array of digits and one of bytes per id cost 2,500 instructions.
-    return String(unsafeUninitializedCapacity: 40) { hex in
-      for position in 0..<40 {
-        let shift = 4 * (39 - position)
-        let digit = shift < 64 ? UInt8((hash >> UInt64(shift)) & 0xF) : 0
-        hex[position] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
-      }
-      return 40
-    }
+    var hash = FNV1a.hash(path.utf8)
+    hash = FNV1a.hash(CollectionOfOne(0), continuing: hash)
+    hash = FNV1a.hash(String(version).utf8, continuing: hash)
+    return FNV1a.hex(hash, width: 40)
   }
 }

@@ -114,8 +114,9 @@ extension Planner {
         dockerfile: .init(name: input.file, path: nil, current: input.source), ignoreFile: nil)
     var reorderer = Reorderer(
       history: history, options: options, file: input.file, contextFiles: input.contextFiles)
-    // The file is parsed and modelled once, for this and for the proposal.
-    if let model = try? reorderer.parsed(input.source).get() {
+    // The file is parsed and modelled once, for this, the proposal and the hygiene rules.
+    let model = try? reorderer.parsed(input.source).get()
+    if let model {
       reorderer.options.perBuildArgs.formUnion(
         perBuildArgs(in: model.dockerfile, given: options.buildArgs))
     }
@@ -123,30 +124,24 @@ extension Planner {
     reorderer.manifestContents = input.manifestContents
     reorderer.disabled = input.disabledRules
     var (found, diagnostics) = reorderer.propose(input.source)
-    guard let proposal = found else {
+    // A proposal means the file parsed.
+    guard let proposal = found, let tree = model?.tree else {
       return SuggestOutcome(
         report: [], diagnostics: diagnostics, proposed: input.source, savingPercent: 0,
         findings: [])
     }
-    // Parsed by the reorderer already (`propose` failed otherwise); its model is the one the
-    // hygiene rules read when no build argument changes it.
-    let model = try? reorderer.parsed(input.source).get()
-    let tree = model?.tree
-    let pragmas = tree.map { Pragmas.read($0, file: input.file) } ?? Pragmas()
+    let pragmas = Pragmas.read(tree, file: input.file)
     diagnostics += pragmas.diagnostics
     var hygieneInput = input.hygiene ?? HygieneInput(file: input.file)
     hygieneInput.file = input.file
     hygieneInput.target = options.target
+    // The reorderer's model is the hygiene rules' when no build argument changes it.
     let unchanged = options.buildArgs.isEmpty ? model?.dockerfile : nil
-    let hygiene =
-      (tree.map { Hygiene.check(tree: $0, dockerfile: unchanged, input: hygieneInput) }
-      ?? []).filter {
-        pragmas.keeps($0, disabled: input.disabledRules)
-      }
+    let hygiene = Hygiene.check(tree: tree, dockerfile: unchanged, input: hygieneInput).filter {
+      pragmas.keeps($0, disabled: input.disabledRules)
+    }
     // Advice is reported at the first step that reads the context: a pragma there silences it.
-    let instructions =
-      tree.map { InstructionLines(tree: $0, dockerfile: unchanged, file: input.file) }
-      ?? InstructionLines(source: input.source, file: input.file)
+    let instructions = InstructionLines(tree: tree, dockerfile: unchanged, file: input.file)
     let adviceLine = instructions.firstContextRead.start.line
     let advice =
       input.disabledRules.contains("PL201") || pragmas.ignores("PL201", atLine: adviceLine)

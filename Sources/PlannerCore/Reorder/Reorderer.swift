@@ -54,16 +54,33 @@ struct Reorderer {
   /// Replays and reorders already computed, by file content: the moves, the advice and the
   /// candidates ask for the same ones again.
   final class Memo {
-    var replays: [SourceKey: (Replay, CacheSimulator.Build?, [CacheSimulator.Build])] = [:]
-    var reorders: [SourceKey: ([UInt8], [String])] = [:]
-    var parsed: [SourceKey: Result<Parsed, DockerfileParser.Failure>] = [:]
-    var manifestSplits: [SourceKey: [ManifestSplit.Split]] = [:]
-    var runSplits: [SourceKey: [RunSplit.Split]] = [:]
+    let replays = Table<(Replay, CacheSimulator.Build?, [CacheSimulator.Build])>()
+    let reorders = Table<([UInt8], [String])>()
+    let parsed = Table<Result<Parsed, DockerfileParser.Failure>>()
+    let manifestSplits = Table<[ManifestSplit.Split]>()
+    let runSplits = Table<[RunSplit.Split]>()
     var checker: ImageEquivalence.Checker?
     /// The context the candidates' items are made against: the reorderer's context files.
     let context: LazyContext
 
     init(contextFiles: [String]) { context = LazyContext(contextFiles) }
+  }
+
+  /// What one kind of computation gave for each file content it was asked about.
+  final class Table<Value> {
+    private var values: [SourceKey: Value] = [:]
+
+    /// The value for `text`, made by `make` the first time. Nothing is held while `make` runs,
+    /// so it may ask this table too.
+    func value(for text: [UInt8], making make: () -> Value) -> Value {
+      let key = SourceKey(text)
+      if let known = values[key] { return known }
+      let made = make()
+      values[key] = made
+      return made
+    }
+
+    func store(_ value: Value, for text: [UInt8]) { values[SourceKey(text)] = value }
   }
 
   /// A context made from its files on first use, shared by the texts a reorderer parses.
@@ -135,20 +152,18 @@ struct Reorderer {
     variant.manifestContents = manifestContents
     variant.disabled = disabled
     if case .success(let parsed) = self.parsed(source) {
-      variant.memo.parsed[SourceKey(source)] = .success(
-        Parsed(sharing: parsed, context: variant.memo.context))
+      variant.memo.parsed.store(
+        .success(Parsed(sharing: parsed, context: variant.memo.context)), for: source)
     }
     return variant
   }
 
   func parsed(_ bytes: [UInt8]) -> Result<Parsed, DockerfileParser.Failure> {
-    if let known = memo.parsed[SourceKey(bytes)] { return known }
-    let result = DockerfileParser(file: file).parse(bytes).map { tree in
-      Parsed(
-        tree: tree, file: file, buildArgs: options.buildArgs, context: memo.context)
+    memo.parsed.value(for: bytes) {
+      DockerfileParser(file: file).parse(bytes).map { tree in
+        Parsed(tree: tree, file: file, buildArgs: options.buildArgs, context: memo.context)
+      }
     }
-    memo.parsed[SourceKey(bytes)] = result
-    return result
   }
 
   /// The syntax tree of a file, or nil when it does not parse.
@@ -161,10 +176,7 @@ struct Reorderer {
   }
 
   func replay(_ source: [UInt8]) -> (Replay, CacheSimulator.Build?, [CacheSimulator.Build]) {
-    if let known = memo.replays[SourceKey(source)] { return known }
-    let result = computeReplay(source)
-    memo.replays[SourceKey(source)] = result
-    return result
+    memo.replays.value(for: source) { computeReplay(source) }
   }
 
   private func computeReplay(_ source: [UInt8]) -> (
@@ -383,26 +395,24 @@ struct Reorderer {
 
   /// The manifest-first splits of a file that its pragmas and the configuration allow.
   func manifestSplits(of text: [UInt8]) -> [ManifestSplit.Split] {
-    if let known = memo.manifestSplits[SourceKey(text)] { return known }
-    guard let model = model(text) else { return [] }
-    let pragmas = Pragmas.read(model.tree, file: file)
-    let splits = ManifestSplit.find(
-      in: model.dockerfile, items: model.items, contents: manifestContents
-    ).filter { allows("PL102", lines: [$0.copyLine, $0.installLine], pragmas) }
-    memo.manifestSplits[SourceKey(text)] = splits
-    return splits
+    memo.manifestSplits.value(for: text) {
+      guard let model = model(text) else { return [] }
+      let pragmas = Pragmas.read(model.tree, file: file)
+      return ManifestSplit.find(
+        in: model.dockerfile, items: model.items, contents: manifestContents
+      ).filter { allows("PL102", lines: [$0.copyLine, $0.installLine], pragmas) }
+    }
   }
 
   /// The RUN splits of a file that its pragmas and the configuration allow.
   func runSplits(of text: [UInt8]) -> [RunSplit.Split] {
-    if let known = memo.runSplits[SourceKey(text)] { return known }
-    guard let model = model(text) else { return [] }
-    let pragmas = Pragmas.read(model.tree, file: file)
-    let splits = RunSplit.find(in: model.dockerfile, items: model.items).filter {
-      allows("PL105", lines: [$0.line], pragmas)
+    memo.runSplits.value(for: text) {
+      guard let model = model(text) else { return [] }
+      let pragmas = Pragmas.read(model.tree, file: file)
+      return RunSplit.find(in: model.dockerfile, items: model.items).filter {
+        allows("PL105", lines: [$0.line], pragmas)
+      }
     }
-    memo.runSplits[SourceKey(text)] = splits
-    return splits
   }
 
   /// Adjacent RUNs of `source` merged where `RunMerge` allows it and the image and the cost stay
@@ -415,23 +425,19 @@ struct Reorderer {
     guard let model = model(source) else { return nil }
     let (tree, dockerfile) = (model.tree, model.dockerfile)
     let (_, _, builds) = replay(source)
-    // Whether each step (by stage and line) re-ran, build by build.
-    struct Step: Hashable {
-      var stage: Int
-      var line: Int
-    }
-    var rebuilt: [Step: [Bool]] = [:]
+    // Whether each step re-ran, build by build.
+    var rebuilt: [StepPlace: [Bool]] = [:]
     for build in builds {
       let steps = build.steps
       for index in steps.indices {
-        rebuilt[Step(stage: steps[index].step.stage, line: steps[index].step.line), default: []]
+        rebuilt[StepPlace(steps[index].step), default: []]
           .append(steps[index].status == .rebuilt)
       }
     }
     let pragmas = Pragmas.read(tree, file: file)
     let merges = RunMerge.find(in: tree, dockerfile: dockerfile) { stage, first, second in
-      guard let a = rebuilt[Step(stage: stage, line: first)],
-        let b = rebuilt[Step(stage: stage, line: second)]
+      guard let a = rebuilt[StepPlace(stage: stage, line: first)],
+        let b = rebuilt[StepPlace(stage: stage, line: second)]
       else { return false }
       return a == b
     }
@@ -539,11 +545,7 @@ struct Reorderer {
       case .steps: 1
       case .arguments: 2
       }
-    let key = [tag] + source
-    if let known = memo.reorders[SourceKey(key)] { return known }
-    let result = computeReorder(source, moving: movable)
-    memo.reorders[SourceKey(key)] = result
-    return result
+    return memo.reorders.value(for: [tag] + source) { computeReorder(source, moving: movable) }
   }
 
   private func computeReorder(_ source: [UInt8], moving movable: Movable) -> ([UInt8], [String]) {
@@ -627,13 +629,23 @@ struct Reorderer {
 
 /// Which commits invalidate each step by itself (its own inputs, wherever it stands), read from
 /// a replay: what `OrderSearch` needs.
-struct InvalidationHistory {
-  private struct Key: Hashable {
-    var stage: Int
-    var line: Int
+/// A step of the plans of one file's candidates, by its stage and its first line: what stays
+/// the same for a step from one build, or one replay, to the next.
+struct StepPlace: Hashable {
+  var stage: Int
+  var line: Int
+
+  init(stage: Int, line: Int) {
+    self.stage = stage
+    self.line = line
   }
+
+  init(_ step: BuildPlan.Step) { self.init(stage: step.stage, line: step.line) }
+}
+
+struct InvalidationHistory {
   /// Each step's place in the arrays below, found by stage and line, and the rest indexed.
-  private var slots: [Key: Int] = [:]
+  private var slots: [StepPlace: Int] = [:]
   /// The builds in which each step's inputs were new to the cache, and the step's cost.
   private var sets: [OrderSearch.CommitSet?] = []
   private var costs: [Double?] = []
@@ -653,7 +665,7 @@ struct InvalidationHistory {
     var slotAt: [Int] = []
     func slot(of step: BuildPlan.Step, at position: Int) -> Int {
       if position < stepAt.count, stepAt[position] === step { return slotAt[position] }
-      let key = Key(stage: step.stage, line: step.line)
+      let key = StepPlace(step)
       let slot: Int
       if let known = slots[key] {
         slot = known
@@ -702,12 +714,12 @@ struct InvalidationHistory {
   }
 
   func invalidations(stage: Int, line: Int) -> OrderSearch.CommitSet {
-    slots[Key(stage: stage, line: line)].flatMap { sets[$0] }
+    slots[StepPlace(stage: stage, line: line)].flatMap { sets[$0] }
       ?? OrderSearch.CommitSet(count: commitCount)
   }
 
   func seconds(stage: Int, line: Int) -> Double {
-    slots[Key(stage: stage, line: line)].flatMap { costs[$0] } ?? 0
+    slots[StepPlace(stage: stage, line: line)].flatMap { costs[$0] } ?? 0
   }
 }
 

@@ -74,17 +74,6 @@ struct InstructionLines {
   /// The first COPY or ADD that reads the context (or line 1).
   private(set) var firstContextRead = SourceRange.lines(1, 1)
 
-  /// No instructions: a file that does not parse.
-  private init() {}
-
-  init(source: [UInt8], file: String) {
-    guard case .success(let tree) = DockerfileParser(file: file).parse(source) else {
-      self.init()
-      return
-    }
-    self.init(tree: tree, file: file)
-  }
-
   /// `dockerfile`, when given, is the tree modelled without build arguments.
   init(tree: SyntaxTree, dockerfile: Dockerfile? = nil, file: String) {
     for placement in tree.layout.placements {

@@ -524,8 +524,8 @@ struct CacheSimulator {
       let steps = plan.stages.reduce(0) { $0 + $1.steps.count + 1 }
       results.reserveCapacity(steps)
       keys.reserveCapacity(steps + steps / 2)
-      // Grown from empty, the table resized at every power of two: a thousand instructions a
-      // step, a third of what building it cost.
+      // Grown from empty, the table resized at every power of two: 0.41 million instructions
+      // over the six-line suggest's 153 builds, 0.30 reserved (`reserveCapacity` is generic code).
       ranHere.reserveCapacity(steps)
       self.buildIndex = buildIndex
       let build = UInt64(bitPattern: Int64(buildIndex))
