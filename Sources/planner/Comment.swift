@@ -6,6 +6,7 @@ extension PlannerCommand {
   struct Comment: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "comment",
+      _superCommandName: PlannerCommand.name,
       abstract:
         "Write a pull-request comment: what the change does to rebuild time, and planner's fix.",
       discussion: """

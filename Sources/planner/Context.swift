@@ -6,6 +6,7 @@ extension PlannerCommand {
   struct Context: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "context",
+      _superCommandName: PlannerCommand.name,
       abstract: "List the build context after .dockerignore, and which step reads which file.",
       discussion: """
         The ignore file is <Dockerfile>.dockerignore next to the Dockerfile when it exists, \

@@ -6,6 +6,7 @@ extension PlannerCommand {
   struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "history",
+      _superCommandName: PlannerCommand.name,
       abstract:
         "Show which paths change most, and how often each step that reads the context is invalidated.",
       discussion: """

@@ -6,6 +6,7 @@ extension PlannerCommand {
   struct Parse: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "parse",
+      _superCommandName: PlannerCommand.name,
       abstract: "Parse a Dockerfile exactly as BuildKit does and print the result.",
       discussion: """
         --format buildkit-dump prints what BuildKit's parser.Parse(…).AST.Dump() prints, plus a \

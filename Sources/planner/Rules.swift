@@ -8,6 +8,7 @@ extension PlannerCommand {
   struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "rules",
+      _superCommandName: PlannerCommand.name,
       abstract: "List every rule planner reports, with its id, kind and level.")
 
     @Option(help: "Output format: text, json or markdown.")

@@ -11,6 +11,7 @@ extension PlannerCommand {
   struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "simulate",
+      _superCommandName: PlannerCommand.name,
       abstract:
         "Replay the last commits through BuildKit's cache: which steps re-run, why, and at what cost.",
       discussion: """

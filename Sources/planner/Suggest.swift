@@ -9,6 +9,7 @@ extension PlannerCommand {
   struct Suggest: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "suggest",
+      _superCommandName: PlannerCommand.name,
       abstract:
         "Propose a Dockerfile that builds the same image and rebuilds less, measured on the repository's history.",
       discussion: """
