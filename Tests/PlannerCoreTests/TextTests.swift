@@ -34,6 +34,25 @@ struct TextTests {
     }
   }
 
+  /// PlannerCore's `joined(separator:)` for arrays, against the standard library's, which a
+  /// sequence that is not an array still gets.
+  @Test func joinedIsTheStandardLibrarysJoin() {
+    // Every list of up to three of these strings, the empty list included.
+    for text in Self.texts(of: ["", "a", "bc", "é"], upTo: 3, separator: "|") {
+      let pieces = text.split(separator: "|", omittingEmptySubsequences: false).dropFirst()
+      let strings = pieces.map(String.init)
+      for separator in ["", " ", ", ", "\u{0}"] {
+        #expect(
+          strings.joined(separator: separator)
+            == AnySequence(strings).joined(separator: separator), "\(strings)")
+        #expect(
+          Array(pieces).joined(separator: separator)
+            == AnySequence(pieces).joined(separator: separator), "\(strings)")
+      }
+    }
+    #expect(["x", "y"].joined() == "xy")
+  }
+
   @Test func firstByteRangeFindsTheFirstOccurrence() throws {
     let text = "ab/./cd/./e"
     let range = try #require(text.firstByteRange(of: "/./"))
