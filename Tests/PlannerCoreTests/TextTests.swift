@@ -83,6 +83,9 @@ struct TextTests {
           "\(path) in \(workdir)")
       }
     }
+    // A `/` followed by a combining mark is one Character but still a separator, as in Go.
+    #expect(ImagePath.resolve("./\u{301}b/", against: "/a") == "/a/\u{301}b")
+    #expect(ImagePath.resolve("x/..\u{301}/..", against: "/") == "/x")
   }
 
   /// Every text of up to `count` of `parts`, each part after `separator`.

@@ -800,8 +800,8 @@ private struct Evaluator {
     let base = state.workdir ?? "/"
     return Operation(
       text: text, label: text,
-      reads: effects.reads.map { (Self.clean($0.path, in: base), $0.recursive) },
-      writes: effects.writes.map { (Self.clean($0.path, in: base), $0.recursive) })
+      reads: effects.reads.map { (ImagePath.resolve($0.path, against: base), $0.recursive) },
+      writes: effects.writes.map { (ImagePath.resolve($0.path, against: base), $0.recursive) })
   }
 
   /// What a mount brings in beyond its flag text: the files it binds.
@@ -820,7 +820,8 @@ private struct Evaluator {
     if let index = mount.fromStage, done.indices.contains(index) {
       state.references.insert(index)
       let files = done[index].files
-      let path = Self.clean(SourceSelection.literalDirectory(of: source + "/x"), in: "/")
+      let path = ImagePath.resolve(
+        SourceSelection.literalDirectory(of: source + "/x"), against: "/")
       return table.intern(
         "mount", [mount.raw], [files.reads(path, isRecursive: true, table: &table)])
     }
@@ -870,7 +871,7 @@ private struct Evaluator {
           let files = done[index].files
           let path =
             source.expanded.map {
-              Self.clean(SourceSelection.literalDirectory(of: $0 + "/x"), in: "/")
+              ImagePath.resolve(SourceSelection.literalDirectory(of: $0 + "/x"), against: "/")
             } ?? "/"
           identity = table.intern(
             "copy-from-stage",
@@ -944,7 +945,8 @@ private struct Evaluator {
         }
       }
       for inline in copy.inlineSources {
-        let target = isFolder ? Self.clean(inline.name, in: destination.path) : destination.path
+        let target =
+          isFolder ? ImagePath.resolve(inline.name, against: destination.path) : destination.path
         let identity = table.intern(
           "inline", flags + [inline.name, inline.content, "\(inline.expands)"],
           [chown.dependency, inline.expands ? before : 0, shape])
@@ -972,9 +974,9 @@ private struct Evaluator {
   /// relative and the working folder is not known.
   func absolutePath(_ text: String?) -> String? {
     guard let text else { return nil }
-    if text.hasPrefix("/") { return Self.clean(text, in: "/") }
+    if text.hasPrefix("/") { return ImagePath.resolve(text, against: "/") }
     guard let workdir = state.workdir else { return nil }
-    return Self.clean(text, in: workdir)
+    return ImagePath.resolve(text, against: workdir)
   }
 
   /// A context file a COPY source writes, and its path relative to the destination folder; nil
@@ -1100,12 +1102,6 @@ private struct Evaluator {
         + word.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
     }
     return "[" + quoted.joined(separator: ", ") + "]"
-  }
-
-  /// `path` resolved against `folder` (unless absolute), `.` and `..` removed.
-  static func clean(_ path: String, in folder: String) -> String {
-    let joined = path.hasPrefix("/") ? path : folder + "/" + path
-    return "/" + BuildContext.relative(joined)
   }
 
   /// A clean absolute folder and a clean relative path (a context file's, which the build

@@ -515,7 +515,8 @@ extension SyntaxTree {
 /// Paths inside the image.
 package enum ImagePath {
   /// An absolute, cleaned path: `path` as BuildKit resolves it against the working folder
-  /// (`..` stops at the root). The same lexical rules clean a path on the host.
+  /// (`..` stops at the root, `/` separates even before a combining mark). The same lexical
+  /// rules clean a path on the host, and the image check's paths.
   package static func resolve(_ path: String, against workdir: String) -> String {
     let joined = path.hasPrefix("/") ? path : workdir + "/" + path
     // Most paths are clean already: one pass over their bytes says so.
@@ -523,14 +524,7 @@ package enum ImagePath {
     {
       return joined
     }
-    var parts: [Substring] = []
-    for part in joined.split(separator: "/") {
-      switch part {
-      case ".": continue
-      case "..": if !parts.isEmpty { parts.removeLast() }
-      default: parts.append(part)
-      }
-    }
-    return "/" + parts.joined(separator: "/")
+    return "/" + BuildContext.relative(joined)
   }
+
 }
