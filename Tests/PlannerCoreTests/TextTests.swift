@@ -53,6 +53,14 @@ struct TextTests {
     #expect(["x", "y"].joined() == "xy")
   }
 
+  @Test func beforeLastSlashIsTheFolderOnBytes() {
+    #expect("a/b/c".beforeLastSlash() == "a/b")
+    #expect("/c".beforeLastSlash() == "")
+    #expect("c".beforeLastSlash() == nil)
+    #expect("a/".beforeLastSlash() == "a")
+    #expect("é/\u{301}x".beforeLastSlash() == "é")
+  }
+
   @Test func firstByteRangeFindsTheFirstOccurrence() throws {
     let text = "ab/./cd/./e"
     let range = try #require(text.firstByteRange(of: "/./"))

@@ -19,8 +19,7 @@ enum ManifestContents {
   /// whether a context file exists.
   static func verdict(path: String, content: [UInt8], exists: (String) -> Bool) -> Verdict {
     let name = String(path.split(separator: "/").last ?? Substring(path))
-    let folder =
-      path.containsLiterally("/") ? String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) : ""
+    let folder = path.beforeLastSlash() ?? ""
     let text = String(decoding: content, as: UTF8.self)
     switch name {
     case "package.json":

@@ -139,7 +139,7 @@ enum ManifestSplit {
       for write in chosen {
         guard let source = write.contextSource else { continue }
         let target = write.pattern.path
-        let parent = String(target[..<(target.lastIndex(of: "/") ?? target.startIndex)])
+        let parent = target.beforeLastSlash() ?? ""
         byFolder[parent.isEmpty ? "/" : parent, default: []].append(source)
       }
       let lines = byFolder.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map {

@@ -79,8 +79,8 @@ enum StageItems {
         if let last = items.last {
           for write in last.writes {
             var parent = write.pattern.path
-            while let slash = parent.lastIndex(of: "/"), !parent.isEmpty {
-              parent = String(parent[..<slash])
+            while !parent.isEmpty, let folder = parent.beforeLastSlash() {
+              parent = folder
               folders.insert(parent.isEmpty ? "/" : parent)
             }
             if write.pattern.recursive { folders.insert(write.pattern.path) }
@@ -249,10 +249,10 @@ enum StageItems {
   /// The folders above `path` (and `path` itself when `including`), the root left out.
   static func folders(of path: String, including: Bool) -> [String] {
     var folders: [String] = []
-    var current = including ? path : String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+    var current = including ? path : path.beforeLastSlash() ?? ""
     while !current.isEmpty, current != "/" {
       folders.append(current)
-      current = String(current[..<(current.lastIndex(of: "/") ?? current.startIndex)])
+      current = current.beforeLastSlash() ?? ""
     }
     return folders
   }
