@@ -657,7 +657,7 @@ struct InvalidationHistory {
   ) {
     commitCount = builds.count
     // What the cache scope holds of each step: every input seen, or the last one.
-    var seen: [Set<Digest>] = []
+    var seen: [DigestSet] = []
     var previous: [Digest?] = []
     // The builds of a replay share their plan: the step at a position of one build is the same
     // object at that position in the next, and its slot is known without hashing.
@@ -674,7 +674,7 @@ struct InvalidationHistory {
         slots[key] = slot
         sets.append(nil)
         costs.append(nil)
-        seen.append([])
+        seen.append(DigestSet())
         previous.append(nil)
       }
       while stepAt.count <= position {
@@ -688,7 +688,7 @@ struct InvalidationHistory {
     /// Records a step's inputs; true when the cache scope did not hold them yet.
     func record(_ slot: Int, _ inputs: Digest) -> Bool {
       switch scope {
-      case .all: return seen[slot].insert(inputs).inserted
+      case .all: return seen[slot].insert(inputs)
       case .previous:
         defer { previous[slot] = inputs }
         return previous[slot] != inputs

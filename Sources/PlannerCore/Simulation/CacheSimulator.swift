@@ -123,8 +123,8 @@ struct CacheSimulator {
     var baseFailed = false
 
     /// Keys in the cache scope, and every key ever built with the output identity it had.
-    var cache: Set<Digest> = []
-    var outputs: [Digest: Digest] = [:]
+    var cache = DigestSet()
+    var outputs = DigestTable<Digest>()
     var previous: [Int: [Record]] = [:]
 
     init(simulator: CacheSimulator) {
@@ -149,7 +149,7 @@ struct CacheSimulator {
         // The cache gains at most every step at each build: made at that size (within reason),
         // it is not rehashed as it grows, 0.2 million instructions of a six-line suggest.
         let steps = plan.stages.reduce(0) { $0 + $1.steps.count + 1 }
-        cache.reserveCapacity(min((commits.count + 1) * steps, 1 << 16))
+        cache = DigestSet(minimumCapacity: min((commits.count + 1) * steps, 1 << 16))
       }
       var base: Build?
       // The window's first commit is built on a builder that built its parent, unless that
@@ -431,10 +431,10 @@ struct CacheSimulator {
       // The builder is gone by now, so the cache and the outputs are changed in place.
       switch options.cache {
       case .all: cache.formUnion(built.keys)
-      case .previous: cache = Set(built.keys)
-      case .none: cache = []
+      case .previous: cache = DigestSet(built.keys)
+      case .none: cache = DigestSet()
       }
-      outputs.merge(built.newOutputs) { _, new in new }
+      outputs.merge(built.newOutputs)
       previous = built.records
       return Build(
         commit: commit, steps: built.results, wallSeconds: built.wall, cpuSeconds: built.cpu,
@@ -448,9 +448,9 @@ struct CacheSimulator {
     /// the run holds, and would make the run copy its cache when it adds this build's keys.
     let options: SimulationOptions
     let explains: Bool
-    let cache: Set<Digest>
+    let cache: DigestSet
     let digests: [Digest]
-    let outputs: [Digest: Digest]
+    let outputs: DigestTable<Digest>
     let previous: [Int: [Record]]
     let plan: BuildPlan
     let buildIndex: Int
@@ -463,7 +463,7 @@ struct CacheSimulator {
     /// The keys of this build that the cache scope keeps (repeats included), added to the cache
     /// at the end: see `keep`.
     var keys: [Digest] = []
-    var newOutputs: [Digest: Digest] = [:]
+    var newOutputs = DigestTable<Digest>()
     var records: [Int: [Record]] = [:]
     var wall = 0.0
     var cpu = 0.0
@@ -477,7 +477,7 @@ struct CacheSimulator {
       var rebuilt: Bool
     }
     /// Keys run earlier in this build (identical steps run once).
-    var ranHere: [Digest: Int] = [:]
+    var ranHere: DigestTable<Int>
     /// What a per-build argument adds to a key in this build, and a re-run stage's new output.
     let perBuild: Digest
     let rebuilt: Digest
@@ -490,7 +490,7 @@ struct CacheSimulator {
     struct Built {
       var results: [StepResult]
       var keys: [Digest]
-      var newOutputs: [Digest: Digest]
+      var newOutputs: DigestTable<Digest>
       var records: [Int: [Record]]
       var wall: Double
       var cpu: Double
@@ -524,9 +524,7 @@ struct CacheSimulator {
       let steps = plan.stages.reduce(0) { $0 + $1.steps.count + 1 }
       results.reserveCapacity(steps)
       keys.reserveCapacity(steps + steps / 2)
-      // Grown from empty, the table resized at every power of two: 0.41 million instructions
-      // over the six-line suggest's 153 builds, 0.30 reserved (`reserveCapacity` is generic code).
-      ranHere.reserveCapacity(steps)
+      ranHere = DigestTable(minimumCapacity: steps)
       self.buildIndex = buildIndex
       let build = UInt64(bitPattern: Int64(buildIndex))
       perBuild = Self.perBuildBase.shifted(build)
@@ -610,7 +608,7 @@ struct CacheSimulator {
           }
           // Pulling an image costs; a stage base is already there.
           fromResult.seconds = stage.baseStage == nil ? stage.from.cost.seconds : 0
-          ranHere[parent] = stage.from.line
+          ranHere.set(stage.from.line, for: parent)
         }
       }
       rebuiltAny = !fromCached
@@ -652,7 +650,7 @@ struct CacheSimulator {
             }
           } else {
             result.seconds = step.cost.seconds
-            ranHere[key] = step.line
+            ranHere.set(step.line, for: key)
             if explains, let line = missedAt, !step.isLinked {
               result.cause = Cause(kind: .parent, text: "after line \(line), which re-ran")
             } else if explains {
@@ -704,7 +702,7 @@ struct CacheSimulator {
           identity = fresh
         }
         // Only what the run does not know yet: most stages end where a build before ended.
-        if outputs[parent] != identity { newOutputs[parent] = identity }
+        if outputs[parent] != identity { newOutputs.set(identity, for: parent) }
       }
       stageOutcomes[stage.index] = StageOutcome(
         finalKey: parent, outputIdentity: identity, finish: time, rebuilt: rebuiltAny)
