@@ -298,10 +298,11 @@ struct CacheSimulator {
       changed: [(id: Int, old: Digest)]
     ) -> [Int: [String]] {
       let prefix = BuildContext.relative(input.contextPrefix)
-      var filter = self.filter(for: newPair.ignore)
       var touched: [Int: [String]] = [:]
       let explains = simulator.explains
       if let pair, pair == newPair {
+        // Only an explanation names the paths: without one the filter is not looked up.
+        var filter = explains ? self.filter(for: newPair.ignore) : nil
         for (id, old) in changed {
           // `readersOfPath` holds only the paths this pair's ignore file sends.
           guard let readers = readersOfPath[id], !readers.isEmpty else { continue }
@@ -317,6 +318,7 @@ struct CacheSimulator {
         return touched
       }
       pair = newPair
+      var filter = self.filter(for: newPair.ignore)
       let known =
         pairs["\(newPair.dockerfile) \(newPair.ignore)"]
         ?? analyze(steps: plan.allSteps, dockerfile: newPair.dockerfile, filter: &filter)
