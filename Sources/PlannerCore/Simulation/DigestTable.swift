@@ -11,18 +11,18 @@ struct DigestTable<Value> {
     var value: Value
   }
 
-  private var slots: [Entry?]
+  /// Empty until the first key: most builds add no stage output, for one.
+  private var slots: [Entry?] = []
   private(set) var count = 0
+  private let minimumCapacity: Int
 
   init(minimumCapacity: Int = 0) {
-    var capacity = 8
-    while capacity * 3 < minimumCapacity * 4 { capacity *= 2 }
-    slots = Array(repeating: nil, count: capacity)
+    self.minimumCapacity = minimumCapacity
   }
 
   var isEmpty: Bool { count == 0 }
 
-  /// The slot that holds `key`, or the empty slot where it would go.
+  /// The slot that holds `key`, or the empty slot where it would go (`slots` is not empty).
   private func slot(of key: Digest) -> Int {
     let mask = slots.count - 1
     var index = Int(truncatingIfNeeded: key.low) & mask
@@ -30,13 +30,18 @@ struct DigestTable<Value> {
     return index
   }
 
-  subscript(key: Digest) -> Value? { slots[slot(of: key)]?.value }
+  subscript(key: Digest) -> Value? { slots.isEmpty ? nil : slots[slot(of: key)]?.value }
 
-  func contains(_ key: Digest) -> Bool { slots[slot(of: key)] != nil }
+  func contains(_ key: Digest) -> Bool { !slots.isEmpty && slots[slot(of: key)] != nil }
 
   /// Sets the value of `key`; true when the table did not hold the key.
   @discardableResult
   mutating func set(_ value: Value, for key: Digest) -> Bool {
+    if slots.isEmpty {
+      var capacity = 8
+      while capacity * 3 < minimumCapacity * 4 { capacity *= 2 }
+      slots = Self.emptySlots(capacity)
+    }
     let index = slot(of: key)
     if slots[index] != nil {
       slots[index]?.value = value
@@ -52,6 +57,15 @@ struct DigestTable<Value> {
     return true
   }
 
+  /// `capacity` empty slots (a power of two, 8 or more), doubled from a literal:
+  /// `Array(repeating:count:)` allocates through the standard library's unspecialized code,
+  /// which looks the array's type up at run time (900 instructions a table, two tables a build).
+  private static func emptySlots(_ capacity: Int) -> [Entry?] {
+    var slots: [Entry?] = [nil, nil, nil, nil, nil, nil, nil, nil]
+    while slots.count < capacity { slots.append(contentsOf: slots) }
+    return slots
+  }
+
   /// Every entry of `other`, its value replacing this table's for a key both hold.
   mutating func merge(_ other: DigestTable) {
     for case let entry? in other.slots { set(entry.value, for: entry.key) }
@@ -59,7 +73,7 @@ struct DigestTable<Value> {
 
   private mutating func grow() {
     let old = slots
-    slots = Array(repeating: nil, count: old.count * 2)
+    slots = Self.emptySlots(old.count * 2)
     for case let entry? in old { slots[slot(of: entry.key)] = entry }
   }
 }
