@@ -13,9 +13,24 @@ struct ImageEquivalenceTests {
     _ original: String, _ proposed: String, context: [String] = Self.nodeContext,
     buildArgs: [String: String] = [:], target: String? = nil
   ) -> ImageEquivalence.Verdict {
-    ImageEquivalence.check(
-      original: Array(original.utf8), proposed: Array(proposed.utf8), file: "Dockerfile",
-      contextFiles: context, buildArgs: buildArgs, target: target)
+    let (original, proposed) = (Array(original.utf8), Array(proposed.utf8))
+    let verdict = ImageEquivalence.check(
+      original: original, proposed: proposed, file: "Dockerfile", contextFiles: context,
+      buildArgs: buildArgs, target: target)
+    // The same verdict when the caller gives the files modelled, as the reorderer does.
+    func model(_ bytes: [UInt8]) -> ImageEquivalence.Model? {
+      guard case .success(let tree) = DockerfileParser(file: "Dockerfile").parse(bytes) else {
+        return nil
+      }
+      let (dockerfile, diagnostics) = Dockerfile.build(
+        from: tree, file: "Dockerfile", buildArgs: buildArgs)
+      return .init(dockerfile: dockerfile, diagnostics: diagnostics)
+    }
+    var checker = ImageEquivalence.Checker(
+      original: original, file: "Dockerfile", contextFiles: context, buildArgs: buildArgs,
+      target: target, model: model(original))
+    #expect(checker.check(proposed, model: model(proposed)) == verdict)
+    return verdict
   }
 
   func expectSame(

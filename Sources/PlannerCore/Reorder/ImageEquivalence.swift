@@ -71,6 +71,15 @@ enum ImageEquivalence {
     return checker.check(proposed)
   }
 
+  /// A file the caller has parsed and modelled already, with the same build arguments: the
+  /// reorderer's model of each text, which the checker would otherwise make again (the parse
+  /// and the model of both files were a third of a check). The parser is shared anyway; what
+  /// keeps the checker independent of the reorderer is its own reading of the model.
+  struct Model {
+    var dockerfile: Dockerfile
+    var diagnostics: [Diagnostic]
+  }
+
   /// Checks any number of proposals against one original, which is evaluated once: the
   /// reorderer checks several candidates and then the merged RUNs against the same file.
   struct Checker {
@@ -79,20 +88,22 @@ enum ImageEquivalence {
     private var evaluator: Evaluator
     private let before: Evaluation
 
+    /// `model`, when given, is `original` parsed and modelled with `buildArgs`.
     init(
       original: [UInt8], file: String, contextFiles: [String], buildArgs: [String: String] = [:],
-      target: String? = nil
+      target: String? = nil, model: Model? = nil
     ) {
       self.original = original
       self.target = target
       evaluator = Evaluator(
         context: BuildContext(paths: contextFiles).files, file: file, buildArgs: buildArgs)
-      before = evaluator.evaluate(original, target: target)
+      before = evaluator.evaluate(original, model: model, target: target)
     }
 
-    /// Every proposal is numbered in the same identity table as the original.
-    mutating func check(_ proposed: [UInt8]) -> Verdict {
-      let after = evaluator.evaluate(proposed, target: target)
+    /// Every proposal is numbered in the same identity table as the original. `model`, when
+    /// given, is `proposed` parsed and modelled with the checker's build arguments.
+    mutating func check(_ proposed: [UInt8], model: Model? = nil) -> Verdict {
+      let after = evaluator.evaluate(proposed, model: model, target: target)
       var differences =
         before.failures.map { "original: \($0)" } + after.failures.map { "proposal: \($0)" }
       if differences.isEmpty { differences = compare(before, after) }
@@ -381,14 +392,22 @@ private struct Evaluator {
     self.buildArgs = buildArgs
   }
 
-  mutating func evaluate(_ bytes: [UInt8], target: String?) -> Evaluation {
-    let tree: SyntaxTree
-    switch DockerfileParser(file: file).parse(bytes) {
-    case .success(let parsed): tree = parsed
-    case .failure(let failure):
-      return Evaluation(failures: [failure.diagnostic.description])
+  mutating func evaluate(
+    _ bytes: [UInt8], model given: ImageEquivalence.Model? = nil, target: String?
+  ) -> Evaluation {
+    let model: ImageEquivalence.Model
+    if let given {
+      model = given
+    } else {
+      switch DockerfileParser(file: file).parse(bytes) {
+      case .success(let tree):
+        let (built, diagnostics) = Dockerfile.build(from: tree, file: file, buildArgs: buildArgs)
+        model = .init(dockerfile: built, diagnostics: diagnostics)
+      case .failure(let failure):
+        return Evaluation(failures: [failure.diagnostic.description])
+      }
     }
-    let (built, diagnostics) = Dockerfile.build(from: tree, file: file, buildArgs: buildArgs)
+    let (built, diagnostics) = (model.dockerfile, model.diagnostics)
     let errors = diagnostics.filter { $0.severity == .error }.map(\.description)
     guard errors.isEmpty else { return Evaluation(failures: errors) }
     dockerfile = built

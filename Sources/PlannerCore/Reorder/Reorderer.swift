@@ -94,14 +94,20 @@ struct Reorderer {
   /// Whether `proposed` builds the same image as `original`; the original is evaluated once
   /// for all the proposals checked against it.
   func imageCheck(original: [UInt8], proposed: [UInt8]) -> ImageEquivalence.Verdict {
+    // Both texts are parsed and modelled already, with the same build arguments.
+    func model(_ bytes: [UInt8]) -> ImageEquivalence.Model? {
+      (try? parsed(bytes).get()).map {
+        .init(dockerfile: $0.dockerfile, diagnostics: $0.diagnostics)
+      }
+    }
     // Taken out of the memo while in use, so that its tables are not copied.
     var checker =
       memo.checker.flatMap { $0.original == original ? $0 : nil }
       ?? ImageEquivalence.Checker(
         original: original, file: file, contextFiles: contextFiles,
-        buildArgs: options.buildArgs, target: options.target)
+        buildArgs: options.buildArgs, target: options.target, model: model(original))
     memo.checker = nil
-    let verdict = checker.check(proposed)
+    let verdict = checker.check(proposed, model: model(proposed))
     memo.checker = checker
     return verdict
   }
