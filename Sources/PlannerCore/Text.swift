@@ -6,20 +6,35 @@ extension StringProtocol {
     else { return "" }
     return String(self[first...last])
   }
-
-  /// The text without the spaces and tabs (and other Unicode space separators) at either end,
-  /// as Foundation's `trimmingCharacters(in: .whitespaces)` gives it. PlannerCore does without
-  /// Foundation's string functions: they go through CoreFoundation in UTF-16, about 7% of a
-  /// suggest's instructions (callgrind) before they were replaced.
-  func trimmingSpaces() -> String { trimming(\.isHorizontalSpace) }
 }
 
-extension Character {
-  /// A space or a tab: Foundation's `CharacterSet.whitespaces`.
-  var isHorizontalSpace: Bool {
-    self == " " || self == "\t"
-      || (unicodeScalars.count == 1
-        && unicodeScalars.first?.properties.generalCategory == .spaceSeparator)
+extension StringProtocol
+where UTF8View: BidirectionalCollection, UnicodeScalarView: BidirectionalCollection {
+  /// The text without the spaces and tabs (and other Unicode space separators) at either end,
+  /// as Foundation's `trimmingCharacters(in: .whitespaces)` gives it: scalar by scalar, so a
+  /// space after a prepended mark goes too. PlannerCore does without Foundation's string
+  /// functions: they go through CoreFoundation in UTF-16, about 7% of a suggest's instructions
+  /// (callgrind) before they were replaced.
+  func trimmingSpaces() -> String {
+    // A space is " ", a tab or a non-ASCII scalar, so a text whose first and last bytes are
+    // ASCII and neither a space nor a tab has none at its ends: most texts, returned whole
+    // without reading their scalars.
+    func isOther(_ byte: UInt8) -> Bool {
+      byte < 0x80 && byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t")
+    }
+    if let first = utf8.first, let last = utf8.last, isOther(first), isOther(last) {
+      return String(self)
+    }
+    let scalars = unicodeScalars
+    guard let first = scalars.firstIndex(where: { !Self.isSpace($0) }),
+      let last = scalars.lastIndex(where: { !Self.isSpace($0) })
+    else { return "" }
+    return String(self[first..<scalars.index(after: last)])
+  }
+
+  /// A space or a tab, or another space separator: Foundation's `CharacterSet.whitespaces`.
+  private static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+    scalar == " " || scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator
   }
 }
 

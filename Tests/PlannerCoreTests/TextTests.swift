@@ -7,7 +7,10 @@ import Testing
 @Suite("Text helpers")
 struct TextTests {
   @Test func trimmingSpacesIsFoundationsWhitespaceTrim() {
-    for text in ["  a b\t", "\t\u{00A0}x\u{2003}", "", "   ", "a", " \n a \n ", "é "] {
+    for text in [
+      "  a b\t", "\t\u{00A0}x\u{2003}", "", "   ", "a", " \n a \n ", "é ", "a\u{301}",
+      "\u{0600}a", "x\u{2003}", "\u{2003}x", "a b", "\u{0600} ", "x \u{301}",
+    ] {
       #expect(text.trimmingSpaces() == text.trimmingCharacters(in: .whitespaces))
     }
   }
