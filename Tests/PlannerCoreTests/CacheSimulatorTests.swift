@@ -31,6 +31,15 @@ struct CacheSimulatorTests {
     #expect(leanBuilds.map(outcome) == builds.map(outcome))
     #expect(leanBuilds.map { $0.steps.map(\.inputs) } == builds.map { $0.steps.map(\.inputs) })
     #expect(leanBuilds.allSatisfy { $0.steps.allSatisfy { $0.cause == nil } })
+    // One window of commits read by two replays, as the reorderer's are, changes nothing.
+    let window = CacheSimulator.Window(commits: input.commits)
+    for _ in 0..<2 {
+      var shared = CacheSimulator(input: input, options: options, timings: nil)
+      shared.window = window
+      let sharedBuilds = shared.run().builds
+      #expect(sharedBuilds.map(outcome) == builds.map(outcome))
+      #expect(sharedBuilds.map { $0.steps.map(\.cause) } == builds.map { $0.steps.map(\.cause) })
+    }
     return builds
   }
 

@@ -60,6 +60,8 @@ struct Reorderer {
     let manifestSplits = Table<[ManifestSplit.Split]>()
     let runSplits = Table<[RunSplit.Split]>()
     var checker: ImageEquivalence.Checker?
+    /// The history's commits as the replays read them, made by the first replay.
+    var window: CacheSimulator.Window?
     /// The context the candidates' items are made against: the reorderer's context files.
     let context: LazyContext
 
@@ -157,6 +159,8 @@ struct Reorderer {
     var variant = Reorderer(history: history, options: options, file: file, contextFiles: files)
     variant.manifestContents = manifestContents
     variant.disabled = disabled
+    // The same commits: only the ignore file differs.
+    variant.memo.window = memo.window
     if case .success(let parsed) = self.parsed(source) {
       variant.memo.parsed.store(
         .success(Parsed(sharing: parsed, context: variant.memo.context)), for: source)
@@ -190,6 +194,9 @@ struct Reorderer {
   ) {
     var simulator = CacheSimulator(input: input(for: source), options: options, timings: nil)
     simulator.explains = false
+    let window = memo.window ?? CacheSimulator.Window(commits: history.commits)
+    memo.window = window
+    simulator.window = window
     if let model = try? parsed(source).get() {
       simulator.current = (model.tree, model.dockerfile, model.diagnostics)
     }

@@ -24,6 +24,69 @@ struct CacheSimulator {
   /// The current Dockerfile (`input.dockerfile.current`) already parsed and modelled, when the
   /// caller has it.
   var current: (tree: SyntaxTree, dockerfile: Dockerfile, diagnostics: [Diagnostic])?
+  /// `input.commits` as changes to numbered paths, when the caller replays them more than once.
+  var window: Window?
+
+  /// The commits of a window as changes to numbered paths, oldest first: what a replay reads
+  /// of each commit, whatever it builds. Made once per history, it spares each replay of it a
+  /// dictionary look-up and a digest per changed path (a fifth of a replay of six steps).
+  final class Window: Sendable {
+    /// Touched paths, by id; the state of each before the window, and its digest.
+    let paths: [String]
+    let pathIDs: [String: Int]
+    let states: [SimulationInput.FileState?]
+    let stateDigests: [Digest]
+    /// Per commit, oldest first, the paths whose state it changes: their new state and digest,
+    /// and the digest they had.
+    let changes: [[Change]]
+
+    struct Change: Sendable {
+      var id: Int
+      var old: Digest
+      var state: SimulationInput.FileState?
+      var digest: Digest
+    }
+
+    /// `commits` newest first, as `SimulationInput.commits` holds them.
+    init(commits newestFirst: [Commit]) {
+      var paths: [String] = []
+      var pathIDs: [String: Int] = [:]
+      var states: [SimulationInput.FileState?] = []
+      var stateDigests: [Digest] = []
+      let commits = newestFirst.reversed()
+      for commit in commits {
+        for change in commit.changes where pathIDs[change.path] == nil {
+          pathIDs[change.path] = paths.count
+          paths.append(change.path)
+          let state: SimulationInput.FileState? =
+            change.oldMode == 0 ? nil : .init(blob: change.oldBlob, mode: change.oldMode)
+          states.append(state)
+          stateDigests.append(Digest(path: change.path, state: state))
+        }
+      }
+      (self.paths, self.pathIDs, self.states, self.stateDigests) =
+        (paths, pathIDs, states, stateDigests)
+      // The states moved through the window once, as every replay moves them.
+      var changes: [[Change]] = []
+      changes.reserveCapacity(newestFirst.count)
+      for commit in commits {
+        var changed: [Change] = []
+        for change in commit.changes {
+          guard let id = pathIDs[change.path] else { continue }
+          let state: SimulationInput.FileState? =
+            change.newMode == 0 ? nil : .init(blob: change.newBlob, mode: change.newMode)
+          if states[id] != state {
+            let digest = Digest(path: change.path, state: state)
+            changed.append(Change(id: id, old: stateDigests[id], state: state, digest: digest))
+            states[id] = state
+            stateDigests[id] = digest
+          }
+        }
+        changes.append(changed)
+      }
+      self.changes = changes
+    }
+  }
 
   /// One simulated build.
   struct Build: Sendable {
@@ -142,7 +205,9 @@ struct CacheSimulator {
 
     mutating func execute() -> (builds: [Build], diagnostics: [Diagnostic], base: Build?) {
       let commits = Array(input.commits.reversed())
-      indexPaths(commits)
+      let window = simulator.window ?? Window(commits: input.commits)
+      (paths, pathIDs, states, stateDigests) =
+        (window.paths, window.pathIDs, window.states, window.stateDigests)
       var builds: [Build] = []
       builds.reserveCapacity(commits.count)
       if options.cache == .all, let plan = plan(for: version(of: input.dockerfile)).0 {
@@ -160,40 +225,20 @@ struct CacheSimulator {
         baseFailed = base?.error != nil
       }
       for (index, commit) in commits.enumerated() {
-        let changed = apply(commit)
+        let changed = window.changes[index]
+        apply(changed)
         builds.append(build(commit, changed: changed, index: index))
       }
       let newest = plans[version(of: input.dockerfile)]?.1 ?? []
       return (builds, newest, base)
     }
 
-    /// Gives every touched path an id and sets it to its state before the window.
-    mutating func indexPaths(_ commits: [Commit]) {
-      for commit in commits {
-        for change in commit.changes where pathIDs[change.path] == nil {
-          pathIDs[change.path] = paths.count
-          paths.append(change.path)
-          states.append(
-            change.oldMode == 0 ? nil : .init(blob: change.oldBlob, mode: change.oldMode))
-          stateDigests.append(Digest(path: change.path, state: states[states.count - 1]))
-        }
+    /// Applies a commit's changes (the paths whose state it changes).
+    mutating func apply(_ changes: [Window.Change]) {
+      for change in changes {
+        states[change.id] = change.state
+        stateDigests[change.id] = change.digest
       }
-    }
-
-    /// Applies a commit's changes; returns the paths whose state changed, with their old digest.
-    mutating func apply(_ commit: Commit) -> [(id: Int, old: Digest)] {
-      var changed: [(id: Int, old: Digest)] = []
-      for change in commit.changes {
-        guard let id = pathIDs[change.path] else { continue }
-        let state: SimulationInput.FileState? =
-          change.newMode == 0 ? nil : .init(blob: change.newBlob, mode: change.newMode)
-        if states[id] != state {
-          changed.append((id, stateDigests[id]))
-          states[id] = state
-          stateDigests[id] = Digest(path: change.path, state: state)
-        }
-      }
-      return changed
     }
 
     /// The blob id a watched file has now, "" for its current content, "-" when absent.
@@ -295,7 +340,7 @@ struct CacheSimulator {
     /// per step (index into `plan.allSteps`), the changed context paths it reads.
     mutating func updateDigests(
       plan: BuildPlan, pair newPair: (dockerfile: String, ignore: String),
-      changed: [(id: Int, old: Digest)]
+      changed: [Window.Change]
     ) -> [Int: [String]] {
       let prefix = BuildContext.relative(input.contextPrefix)
       var touched: [Int: [String]] = [:]
@@ -303,15 +348,16 @@ struct CacheSimulator {
       if let pair, pair == newPair {
         // Only an explanation names the paths: without one the filter is not looked up.
         var filter = explains ? self.filter(for: newPair.ignore) : nil
-        for (id, old) in changed {
+        for change in changed {
           // `readersOfPath` holds only the paths this pair's ignore file sends.
-          guard let readers = readersOfPath[id], !readers.isEmpty else { continue }
-          let added = stateDigests[id]
+          guard let readers = readersOfPath[change.id], !readers.isEmpty else { continue }
           for index in readers {
-            digests[index].subtract(old)
-            digests[index].add(added)
+            digests[index].subtract(change.old)
+            digests[index].add(change.digest)
           }
-          if explains, let relative = Self.contextPath(paths[id], prefix: prefix, filter: &filter) {
+          if explains,
+            let relative = Self.contextPath(paths[change.id], prefix: prefix, filter: &filter)
+          {
             for index in readers { touched[index, default: []].append(relative) }
           }
         }
@@ -329,11 +375,10 @@ struct CacheSimulator {
         let part = stateDigests[id]
         for index in readers { digests[index].add(part) }
       }
-      for (id, _) in changed where explains {
-        guard let relative = Self.contextPath(paths[id], prefix: prefix, filter: &filter) else {
-          continue
-        }
-        for index in readersOfPath[id] ?? [] { touched[index, default: []].append(relative) }
+      for change in changed where explains {
+        guard let relative = Self.contextPath(paths[change.id], prefix: prefix, filter: &filter)
+        else { continue }
+        for index in readersOfPath[change.id] ?? [] { touched[index, default: []].append(relative) }
       }
       return touched
     }
@@ -408,7 +453,7 @@ struct CacheSimulator {
     // MARK: One build
 
     mutating func build(
-      _ commit: Commit?, changed: [(id: Int, old: Digest)], index: Int
+      _ commit: Commit?, changed: [Window.Change], index: Int
     ) -> Build {
       let dockerfileVersion = version(of: input.dockerfile)
       let ignoreVersion = input.ignoreFile.map { version(of: $0) } ?? "-"
