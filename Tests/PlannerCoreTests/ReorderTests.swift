@@ -372,6 +372,32 @@ struct SuggestTests {
         """)
   }
 
+  /// The advice passes over a candidate whose pattern matches no changed path's first
+  /// component, without compiling it: a candidate's matcher must exclude no path whose first
+  /// component the pattern does not match.
+  @Test func ignoreAdviceCandidatesMatchThroughTheFirstComponentOnly() throws {
+    let names = [".git", ".github", "docs", "doc", "README.md", "a.md", "src", "x.mdx", ".idea"]
+    var paths: [String] = []
+    for first in names {
+      paths.append(first)
+      for second in names { paths += [first + "/" + second, first + "/" + second + "/z"] }
+    }
+    for candidate in IgnoreAdvice.candidates {
+      let matcher = try IgnoreMatcher(patterns: [candidate.pattern])
+      var excluded = 0
+      for path in paths where matcher.isExcluded(path) {
+        excluded += 1
+        let first = String(path.split(separator: "/")[0])
+        #expect(try IgnoreMatcher.filepathMatch(candidate.pattern, first), "\(path)")
+      }
+      // Each candidate that one of the names spells excludes something here.
+      if names.contains(where: { (try? IgnoreMatcher.filepathMatch(candidate.pattern, $0)) == true }
+      ) {
+        #expect(excluded > 0, "\(candidate.pattern)")
+      }
+    }
+  }
+
   @Test func ignoreAdviceIsForPathsThatCostRebuildsNotForOnesAlreadyIgnoredOrNamed() throws {
     let dockerfile = "FROM alpine\nCOPY docs/ /docs/\nCOPY . /app\nRUN mkdir -p /x\n"
     var repository = RecordedRepository([
