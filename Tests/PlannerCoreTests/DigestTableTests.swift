@@ -39,20 +39,16 @@ struct DigestTableTests {
     }
   }
 
-  @Test func mergeKeepsTheOtherTablesValues() {
-    var first = DigestTable<String>()
-    var second = DigestTable<String>()
-    for index in 0..<40 {
-      first.set("first \(index)", for: Self.digest(low: index, high: 0))
-      if index % 3 == 0 { second.set("second \(index)", for: Self.digest(low: index, high: 0)) }
-      second.set("only second \(index)", for: Self.digest(low: index, high: 1))
+  @Test func aNewValueReplacesTheOldOne() {
+    var table = DigestTable<String>()
+    for index in 0..<40 { table.set("first \(index)", for: Self.digest(low: index, high: 0)) }
+    for index in stride(from: 0, to: 40, by: 3) {
+      table.set("second \(index)", for: Self.digest(low: index, high: 0))
     }
-    first.merge(second)
-    #expect(first.count == 80)
-    #expect(first[Self.digest(low: 3, high: 0)] == "second 3")
-    #expect(first[Self.digest(low: 4, high: 0)] == "first 4")
-    #expect(first[Self.digest(low: 5, high: 1)] == "only second 5")
-    #expect(first[Self.digest(low: 5, high: 2)] == nil)
+    #expect(table.count == 40)
+    #expect(table[Self.digest(low: 3, high: 0)] == "second 3")
+    #expect(table[Self.digest(low: 4, high: 0)] == "first 4")
+    #expect(table[Self.digest(low: 5, high: 1)] == nil)
   }
 
   @Test func setsOfDigests() {

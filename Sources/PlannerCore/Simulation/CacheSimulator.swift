@@ -481,7 +481,7 @@ struct CacheSimulator {
       case .previous: cache = DigestSet(built.keys)
       case .none: cache = DigestSet()
       }
-      outputs.merge(built.newOutputs)
+      for (key, identity) in built.newOutputs { outputs.set(identity, for: key) }
       previous = built.records
       return Build(
         commit: commit, steps: built.results, wallSeconds: built.wall, cpuSeconds: built.cpu,
@@ -510,7 +510,10 @@ struct CacheSimulator {
     /// The keys of this build that the cache scope keeps (repeats included), added to the cache
     /// at the end: see `keep`.
     var keys: [Digest] = []
-    var newOutputs = DigestTable<Digest>()
+    /// The output identities of the stages this build ended at keys the run does not know with
+    /// that identity, latest last: a list, as a build has a stage or two (a table for them was
+    /// made at every build).
+    var newOutputs: [(key: Digest, identity: Digest)] = []
     var records: [Int: [Record]] = [:]
     var wall = 0.0
     var cpu = 0.0
@@ -537,7 +540,7 @@ struct CacheSimulator {
     struct Built {
       var results: [StepResult]
       var keys: [Digest]
-      var newOutputs: DigestTable<Digest>
+      var newOutputs: [(key: Digest, identity: Digest)]
       var records: [Int: [Record]]
       var wall: Double
       var cpu: Double
@@ -737,7 +740,9 @@ struct CacheSimulator {
       case .reproducible:
         identity = reproducible
       case .changed:
-        if !rebuiltAny, let known = outputs[parent] ?? newOutputs[parent] {
+        if !rebuiltAny,
+          let known = outputs[parent] ?? newOutputs.last(where: { $0.key == parent })?.identity
+        {
           identity = known
         } else if !rebuiltAny {
           identity = parent
@@ -749,7 +754,7 @@ struct CacheSimulator {
           identity = fresh
         }
         // Only what the run does not know yet: most stages end where a build before ended.
-        if outputs[parent] != identity { newOutputs.set(identity, for: parent) }
+        if outputs[parent] != identity { newOutputs.append((parent, identity)) }
       }
       stageOutcomes[stage.index] = StageOutcome(
         finalKey: parent, outputIdentity: identity, finish: time, rebuilt: rebuiltAny)
@@ -840,9 +845,8 @@ struct StageTable<Value> {
     get { values.indices.contains(index) ? values[index] : nil }
     set {
       guard index >= 0 else { return }
-      if index >= values.count {
-        values.append(contentsOf: repeatElement(nil, count: index - values.count + 1))
-      }
+      // One at a time: appending a repeated nil is generic code, at every build.
+      while index >= values.count { values.append(nil) }
       values[index] = newValue
     }
   }

@@ -66,11 +66,6 @@ struct DigestTable<Value> {
     return slots
   }
 
-  /// Every entry of `other`, its value replacing this table's for a key both hold.
-  mutating func merge(_ other: DigestTable) {
-    for case let entry? in other.slots { set(entry.value, for: entry.key) }
-  }
-
   private mutating func grow() {
     let old = slots
     slots = Self.emptySlots(old.count * 2)
