@@ -373,8 +373,11 @@ struct Reorderer {
           "split the RUN after '\(splits.first.map { $0.first.joined(separator: " && ") } ?? "")' so that this stable part can run before the COPY it does not need"
       )
     }
-    // Each manifest split in turn, found again in the file as it is by then.
-    var remaining = manifests ? 8 : 0
+    // Each manifest split of the proposal in turn, found again in the file as it is by then.
+    // The proposal made those `prepare` found, so there are as many to describe (and the file
+    // after the last is not searched for more, a model of another text).
+    let splitSource = manifests ? prepare(source, manifests: false, runs: runs) : nil
+    var remaining = splitSource.map { manifestSplits(of: $0).count } ?? 0
     while remaining > 0, let model = model(current) {
       remaining -= 1
       guard let split = manifestSplits(of: current).first else {
