@@ -555,6 +555,14 @@ struct Reorderer {
 
   /// The file with each stage in its cheapest order; notes when a search stopped at its budget.
   func reorder(_ source: [UInt8], moving movable: Movable = .everything) -> ([UInt8], [String]) {
+    // In stages without an ARG, the steps but the ARGs are all the steps: the same search.
+    if movable == .steps, let model = model(source),
+      !model.dockerfile.stages.contains(where: { stage in
+        stage.instructions.contains { if case .arg = $0.kind { true } else { false } }
+      })
+    {
+      return reorder(source)
+    }
     let tag: UInt8 =
       switch movable {
       case .everything: 0
