@@ -485,20 +485,25 @@ struct Reorderer {
 
   func originalLines(_ lines: [Int], in current: SyntaxTree, source: SyntaxTree) -> [Int] {
     func ranked(_ tree: SyntaxTree) -> [Int: (text: [UInt8], rank: Int)] {
-      var seen: [[UInt8]: Int] = [:]
+      var seen: [SourceKey: Int] = [:]
       var out: [Int: (text: [UInt8], rank: Int)] = [:]
       for node in tree.instructions {
-        let rank = seen[node.original, default: 0]
-        seen[node.original] = rank + 1
+        let key = SourceKey(node.original)
+        let rank = seen[key, default: 0]
+        seen[key] = rank + 1
         out[node.startLine] = (node.original, rank)
       }
       return out
     }
-    var lineOf: [[UInt8]: [Int]] = [:]
-    for node in source.instructions { lineOf[node.original, default: []].append(node.startLine) }
+    var lineOf: [SourceKey: [Int]] = [:]
+    for node in source.instructions {
+      lineOf[SourceKey(node.original), default: []].append(node.startLine)
+    }
     let now = ranked(current)
     return lines.map { line in
-      guard let (text, rank) = now[line], let candidates = lineOf[text] else { return line }
+      guard let (text, rank) = now[line], let candidates = lineOf[SourceKey(text)] else {
+        return line
+      }
       return candidates[min(rank, candidates.count - 1)]
     }
   }
@@ -747,12 +752,15 @@ struct InvalidationHistory {
   }
 }
 
-/// A file's bytes as a dictionary key, hashed as one block rather than byte by byte (as an
-/// array's `hash(into:)` does): the memo looks files up at every candidate.
+/// Bytes (a file, a line) as a dictionary key, hashed as one block rather than byte by byte (as
+/// an array's `hash(into:)` does, a SipHash round a byte): the memo looks files up at every
+/// candidate, and diffs number every line.
 struct SourceKey: Hashable {
-  let bytes: [UInt8]
+  let bytes: ArraySlice<UInt8>
 
-  init(_ bytes: [UInt8]) { self.bytes = bytes }
+  init(_ bytes: [UInt8]) { self.bytes = bytes[...] }
+
+  init(_ bytes: ArraySlice<UInt8>) { self.bytes = bytes }
 
   func hash(into hasher: inout Hasher) {
     bytes.withUnsafeBytes { hasher.combine(bytes: $0) }

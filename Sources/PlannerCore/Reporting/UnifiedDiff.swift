@@ -66,10 +66,11 @@ enum UnifiedDiff {
   ) {
     let oldLines = lines(of: old)
     let newLines = lines(of: new)
-    var numbers: [ArraySlice<UInt8>: Int] = [:]
+    var numbers: [SourceKey: Int] = [:]
     func number(_ line: ArraySlice<UInt8>) -> Int {
-      if let known = numbers[line] { return known }
-      numbers[line] = numbers.count
+      let key = SourceKey(line)
+      if let known = numbers[key] { return known }
+      numbers[key] = numbers.count
       return numbers.count - 1
     }
     let a = oldLines.map { number(old[$0]) }
