@@ -141,22 +141,26 @@ extension Array where Element == String {
   /// conformance record in the binary (0.2 million instructions of a six-line suggest, whose
   /// whole parse of its arguments is 8 million). This one is compiled for its element type.
   func joined(separator: String = "") -> String {
-    var result = ""
-    for (index, element) in enumerated() {
-      if index > 0 { result.append(separator) }
-      result.append(element)
-    }
-    return result
+    joined(separator: separator) { $0.append($1) }
   }
 }
 
 extension Array where Element == Substring {
   /// The same for pieces of strings.
   func joined(separator: String = "") -> String {
+    joined(separator: separator) { $0.append(contentsOf: $1) }
+  }
+}
+
+extension Array {
+  /// The join itself, with the append that suits the element type.
+  fileprivate func joined(separator: String, appending append: (inout String, Element) -> Void)
+    -> String
+  {
     var result = ""
     for (index, element) in enumerated() {
       if index > 0 { result.append(separator) }
-      result.append(contentsOf: element)
+      append(&result, element)
     }
     return result
   }
