@@ -617,10 +617,14 @@ struct CacheSimulator {
         buildStage(stage, firstStep: stepIndex)
       }
       // BuildKit runs independent stages in parallel; the legacy builder one after the other.
-      wall =
-        options.builder == .legacy
-        ? cpu
-        : plan.stages.filter(\.isBuilt).compactMap { stageOutcomes[$0.index]?.finish }.max() ?? 0
+      // Read in place: filtering the stages copied each one, at every build.
+      var latest: Double?
+      for index in plan.stages.indices where plan.stages[index].isBuilt {
+        if let finish = stageOutcomes[plan.stages[index].index]?.finish {
+          latest = max(latest ?? finish, finish)
+        }
+      }
+      wall = options.builder == .legacy ? cpu : latest ?? 0
     }
 
     mutating func buildStage(_ stage: BuildPlan.Stage, firstStep: Int) {
@@ -845,7 +849,10 @@ struct StageTable<Value> {
     get { values.indices.contains(index) ? values[index] : nil }
     set {
       guard index >= 0 else { return }
-      // One at a time: appending a repeated nil is generic code, at every build.
+      // Four slots at once, from a literal: most files have no more stages, and a table grown
+      // one slot at a time was reallocated twice in a build of three. More are added one at a
+      // time: appending a repeated nil is generic code, at every build.
+      if values.isEmpty { values = [nil, nil, nil, nil] }
       while index >= values.count { values.append(nil) }
       values[index] = newValue
     }
