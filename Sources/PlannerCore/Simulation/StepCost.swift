@@ -186,6 +186,32 @@ enum CostEstimator {
   /// WORKDIR, and metadata instructions (ENV, LABEL, …) under the legacy builder.
   static let metadataSeconds = 0.05
 
+  /// RUN estimates already made, by command. The replays of one suggest build the plans of
+  /// several texts that share most of their RUNs, and a batch shares its commands: the rules
+  /// were matched against the same command again and again (a tenth of a plan's compilation).
+  private static let runEstimates = SharedMemo<String, StepCost>(limit: 4096)
+
+  /// The estimate of a RUN: a chain costs what its known commands cost together; the basis
+  /// names the dearest.
+  private static func estimateRun(_ command: String) -> StepCost {
+    let parts = commandParts(command)
+    let rules = parts.map(rule(matching:))
+    let matches = rules.compactMap { $0 }
+    let unknown = zip(parts, rules).filter { words, rule in
+      rule == nil && !(words.first.map(builtins.contains) ?? true)
+    }.count
+    if let dearest = mostExpensive(matches) {
+      let total = matches.reduce(0) { $0 + $1.seconds } + Double(unknown) * defaultRunSeconds
+      let others = matches.count > 1 ? " and \(matches.count - 1) more" : ""
+      return StepCost(
+        seconds: total, source: .estimate,
+        basis: "\(dearest.category.rawValue) (\(dearest.label))\(others)")
+    }
+    return StepCost(
+      seconds: defaultRunSeconds * Double(max(1, unknown)), source: .estimate,
+      basis: unknown > 1 ? "\(unknown) shell commands" : "shell command")
+  }
+
   /// Default estimate for a step kind and command. `kind` is one of "from", "run", "copy", "add",
   /// "workdir", or any other lower-case keyword (a metadata instruction).
   ///
@@ -197,23 +223,8 @@ enum CostEstimator {
     case "from":
       return StepCost(seconds: pullSeconds, source: .estimate, basis: "base image pull")
     case "run":
-      // A chain costs what its known commands cost together; the basis names the dearest.
-      let parts = commandParts(command ?? "")
-      let rules = parts.map(rule(matching:))
-      let matches = rules.compactMap { $0 }
-      let unknown = zip(parts, rules).filter { words, rule in
-        rule == nil && !(words.first.map(builtins.contains) ?? true)
-      }.count
-      if let dearest = mostExpensive(matches) {
-        let total = matches.reduce(0) { $0 + $1.seconds } + Double(unknown) * defaultRunSeconds
-        let others = matches.count > 1 ? " and \(matches.count - 1) more" : ""
-        return StepCost(
-          seconds: total, source: .estimate,
-          basis: "\(dearest.category.rawValue) (\(dearest.label))\(others)")
-      }
-      return StepCost(
-        seconds: defaultRunSeconds * Double(max(1, unknown)), source: .estimate,
-        basis: unknown > 1 ? "\(unknown) shell commands" : "shell command")
+      let command = command ?? ""
+      return runEstimates.value(for: command) { estimateRun(command) }
     case "copy", "add":
       let keyword = kind.uppercased()
       if isRemote {
