@@ -73,7 +73,7 @@ enum IgnoreAdvice {
     // Every candidate is one path component: such a pattern matches a path's first component
     // only (patterns are anchored at the root, `*` stops at `/`), through the path itself or
     // a parent. A candidate no first component matches is passed over without its matcher,
-    // which most files never need compiled (0.1 million instructions).
+    // which most files never need compiled (0.05 million instructions of a six-line suggest).
     let roots = Set(
       costly.map { path in
         path.utf8.firstIndex(of: UInt8(ascii: "/")).map { String(path[..<$0]) } ?? path

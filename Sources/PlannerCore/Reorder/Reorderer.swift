@@ -656,8 +656,6 @@ struct Reorderer {
   }
 }
 
-/// Which commits invalidate each step by itself (its own inputs, wherever it stands), read from
-/// a replay: what `OrderSearch` needs.
 /// A step of the plans of one file's candidates, by its stage and its first line: what stays
 /// the same for a step from one build, or one replay, to the next.
 struct StepPlace: Hashable {
@@ -672,6 +670,8 @@ struct StepPlace: Hashable {
   init(_ step: BuildPlan.Step) { self.init(stage: step.stage, line: step.line) }
 }
 
+/// Which commits invalidate each step by itself (its own inputs, wherever it stands), read from
+/// a replay: what `OrderSearch` needs.
 struct InvalidationHistory {
   /// Each step's place in the arrays below, found by stage and line, and the rest indexed.
   private var slots: [StepPlace: Int] = [:]

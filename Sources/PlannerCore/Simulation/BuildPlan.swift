@@ -526,5 +526,4 @@ package enum ImagePath {
     }
     return "/" + BuildContext.relative(joined)
   }
-
 }

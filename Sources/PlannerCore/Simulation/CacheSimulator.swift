@@ -29,7 +29,8 @@ struct CacheSimulator {
 
   /// The commits of a window as changes to numbered paths, oldest first: what a replay reads
   /// of each commit, whatever it builds. Made once per history, it spares each replay of it a
-  /// dictionary look-up and a digest per changed path (a fifth of a replay of six steps).
+  /// dictionary look-up and a digest per changed path (0.28 million instructions of a six-line
+  /// suggest's three replays).
   final class Window: Sendable {
     /// Touched paths, by id; the state of each before the window, and its digest.
     let paths: [String]
@@ -165,12 +166,11 @@ struct CacheSimulator {
     var input: SimulationInput { simulator.input }
     var options: SimulationOptions { simulator.options }
 
-    /// Touched paths, by id.
-    var paths: [String] = []
-    var pathIDs: [String: Int] = [:]
+    /// The window's touched paths, by id, and the changes of its commits.
+    let window: Window
     /// The current state of each touched path (nil when absent), and its digest.
-    var states: [SimulationInput.FileState?] = []
-    var stateDigests: [Digest] = []
+    var states: [SimulationInput.FileState?]
+    var stateDigests: [Digest]
 
     /// Compiled Dockerfiles and filters, by the blob id they came from ("" for `current`).
     var plans: [String: (BuildPlan?, [Diagnostic])] = [:]
@@ -192,6 +192,8 @@ struct CacheSimulator {
 
     init(simulator: CacheSimulator) {
       self.simulator = simulator
+      window = simulator.window ?? Window(commits: simulator.input.commits)
+      (states, stateDigests) = (window.states, window.stateDigests)
     }
 
     /// What explaining a miss compares with: one step of the previous build.
@@ -205,9 +207,6 @@ struct CacheSimulator {
 
     mutating func execute() -> (builds: [Build], diagnostics: [Diagnostic], base: Build?) {
       let commits = Array(input.commits.reversed())
-      let window = simulator.window ?? Window(commits: input.commits)
-      (paths, pathIDs, states, stateDigests) =
-        (window.paths, window.pathIDs, window.states, window.stateDigests)
       var builds: [Build] = []
       builds.reserveCapacity(commits.count)
       if options.cache == .all, let plan = plan(for: version(of: input.dockerfile)).0 {
@@ -243,7 +242,7 @@ struct CacheSimulator {
 
     /// The blob id a watched file has now, "" for its current content, "-" when absent.
     func version(of file: SimulationInput.WatchedFile) -> String {
-      guard let path = file.path, let id = pathIDs[path] else {
+      guard let path = file.path, let id = window.pathIDs[path] else {
         return file.current == nil ? "-" : ""
       }
       return states[id]?.blob ?? "-"
@@ -356,7 +355,8 @@ struct CacheSimulator {
             digests[index].add(change.digest)
           }
           if explains,
-            let relative = Self.contextPath(paths[change.id], prefix: prefix, filter: &filter)
+            let relative = Self.contextPath(
+              window.paths[change.id], prefix: prefix, filter: &filter)
           {
             for index in readers { touched[index, default: []].append(relative) }
           }
@@ -376,7 +376,8 @@ struct CacheSimulator {
         for index in readers { digests[index].add(part) }
       }
       for change in changed where explains {
-        guard let relative = Self.contextPath(paths[change.id], prefix: prefix, filter: &filter)
+        guard
+          let relative = Self.contextPath(window.paths[change.id], prefix: prefix, filter: &filter)
         else { continue }
         for index in readersOfPath[change.id] ?? [] { touched[index, default: []].append(relative) }
       }
@@ -401,7 +402,9 @@ struct CacheSimulator {
       readerHits[dockerfile] = hits
       var readersOfPath: [Int: [Int]] = [:]
       for (id, readers) in hits.touched {
-        if filter == nil || Self.contextPath(paths[id], prefix: prefix, filter: &filter) != nil {
+        if filter == nil
+          || Self.contextPath(window.paths[id], prefix: prefix, filter: &filter) != nil
+        {
           readersOfPath[id] = readers
         }
       }
@@ -429,8 +432,9 @@ struct CacheSimulator {
     func findHits(steps: [BuildPlan.Step], prefix: String) -> ReaderHits {
       var hits = ReaderHits()
       var noFilter: ContextFilter? = nil
-      for id in paths.indices {
-        guard let relative = Self.contextPath(paths[id], prefix: prefix, filter: &noFilter) else {
+      for id in window.paths.indices {
+        guard let relative = Self.contextPath(window.paths[id], prefix: prefix, filter: &noFilter)
+        else {
           continue
         }
         let readers = Self.readers(of: relative, in: steps)
@@ -438,7 +442,7 @@ struct CacheSimulator {
       }
       // Files no commit touched count only when the ignore file changes within the window.
       guard let files = input.untouched, let ignorePath = input.ignoreFile?.path,
-        pathIDs[ignorePath] != nil
+        window.pathIDs[ignorePath] != nil
       else { return hits }
       for (position, file) in files.enumerated() {
         guard let relative = Self.contextPath(file.path, prefix: prefix, filter: &noFilter) else {

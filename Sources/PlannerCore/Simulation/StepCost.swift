@@ -188,7 +188,8 @@ enum CostEstimator {
 
   /// RUN estimates already made, by command. The replays of one suggest build the plans of
   /// several texts that share most of their RUNs, and a batch shares its commands: the rules
-  /// were matched against the same command again and again (a tenth of a plan's compilation).
+  /// were matched against the same command again and again (0.14 million instructions of
+  /// Examples/node-app's suggest).
   private static let runEstimates = SharedMemo<String, StepCost>(limit: 4096)
 
   /// The estimate of a RUN: a chain costs what its known commands cost together; the basis
