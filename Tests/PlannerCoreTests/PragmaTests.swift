@@ -94,6 +94,24 @@ struct PragmaTests {
     #expect(Pragmas.plannerWords("# planner") == [])
   }
 
+  /// The quick test for the word before the comments are read finds every pragma, in any case,
+  /// and lets a file without the word go.
+  @Test func theWordTestFindsEveryPragmaInAnyCase() {
+    let lines = [
+      "# planner pin", "# PLANNER pin", "#\tPlAnNeR:ignore=PL303", "\u{FEFF}# Planner global",
+      "  #planner", "# pLANNER: cost=10s",
+    ]
+    for line in lines {
+      #expect(Pragmas.plannerWords(line) != nil, "\(line)")
+      #expect(Pragmas.mayHoldPragma(Array(("FROM a\n" + line + "\nRUN b\n").utf8)), "\(line)")
+      #expect(Self.read("FROM a\n" + line + "\nRUN b\n").pinned.isEmpty == !line.contains("pin"))
+    }
+    #expect(Pragmas.mayHoldPragma(Array("plann".utf8)) == false)
+    #expect(Pragmas.mayHoldPragma(Array("FROM a\n# plan ner pin\nRUN b\n".utf8)) == false)
+    #expect(Pragmas.mayHoldPragma(Array("PLANNER".utf8)))
+    #expect(Pragmas.mayHoldPragma([]) == false)
+  }
+
   @Test func aPragmaSeparatedByABlankLineDoesNotApplyToTheInstructionBelow() {
     let pragmas = Self.read(
       """

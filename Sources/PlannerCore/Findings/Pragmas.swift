@@ -51,6 +51,7 @@ package struct Pragmas: Hashable, Sendable {
   static func read(_ tree: SyntaxTree, file: String) -> Pragmas {
     var pragmas = Pragmas()
     pragmas.file = file
+    guard mayHoldPragma(tree.source) else { return pragmas }
     let layout = tree.layout
     for placement in layout.placements {
       let firstCommentLine = placement.range.start.line - placement.comments.count
@@ -82,6 +83,21 @@ package struct Pragmas: Hashable, Sendable {
       if parsed.global { pragmas.globallyIgnored.formUnion(parsed.ignore) }
     }
     return pragmas
+  }
+
+  /// Whether `source` has the word `planner`, in any case, somewhere: a file without it (most)
+  /// has no pragma, and its comments need not be read. The reorderer asks for the pragmas of
+  /// each text it makes. No other scalar lowercases to one of the word's letters, so a
+  /// byte search in ASCII case finds every line `plannerText` accepts.
+  static func mayHoldPragma(_ source: [UInt8]) -> Bool {
+    let word = Array("planner".utf8)
+    guard source.count >= word.count else { return false }
+    for start in 0...(source.count - word.count) where source[start] | 0x20 == word[0] {
+      var matched = 1
+      while matched < word.count, source[start + matched] | 0x20 == word[matched] { matched += 1 }
+      if matched == word.count { return true }
+    }
+    return false
   }
 
   /// The words after `# planner` or `# planner:`, or nil when the line is no planner comment.
