@@ -78,10 +78,17 @@ enum GoValues {
     return negative ? -value : value
   }
 
+  /// The units `time.ParseDuration` reads, in nanoseconds.
+  private static let durationUnits: [String: UInt64] = [
+    "ns": 1, "us": 1_000, "\u{00B5}s": 1_000, "\u{03BC}s": 1_000, "ms": 1_000_000,
+    "s": 1_000_000_000, "m": 60_000_000_000, "h": 3_600_000_000_000,
+  ]
+
   /// `time.ParseDuration`, in nanoseconds, with its error texts.
   static func parseDuration(_ text: String) -> Result<Int64, Message> {
-    let quoted = timeQuoted(text)
-    let invalid = Message("time: invalid duration \(quoted)")
+    // The error texts are made only for an error: a HEALTHCHECK has four durations.
+    var quoted: String { timeQuoted(text) }
+    var invalid: Message { Message("time: invalid duration \(quoted)") }
     var s = Array(text.utf8)[...]
     var total: UInt64 = 0
     var negative = false
@@ -142,12 +149,8 @@ enum GoValues {
       let unitBytes = Array(s[s.startIndex..<unitEnd])
       s = s[unitEnd...]
       let unitText = String(decoding: unitBytes, as: UTF8.self)
-      let units: [String: UInt64] = [
-        "ns": 1, "us": 1_000, "\u{00B5}s": 1_000, "\u{03BC}s": 1_000, "ms": 1_000_000,
-        "s": 1_000_000_000, "m": 60_000_000_000, "h": 3_600_000_000_000,
-      ]
       // A unit with invalid UTF-8 must not decode into `µs`.
-      guard let unit = units[unitText], unitText.utf8.elementsEqual(unitBytes) else {
+      guard let unit = durationUnits[unitText], unitText.utf8.elementsEqual(unitBytes) else {
         return .failure(
           Message("time: unknown unit \(timeQuoted(unitBytes)) in duration \(quoted)"))
       }
