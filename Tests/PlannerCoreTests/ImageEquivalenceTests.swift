@@ -460,6 +460,28 @@ struct ImageEquivalenceTests {
         + "files, variables or settings")
   }
 
+  /// Messages name a writer on one line, blanks collapsed, cut to 60 characters.
+  @Test func aLongWriterIsAbbreviatedInTheMessages() {
+    let command =
+      "cat /srv/index.js \\\n    /srv/a-rather-long-file-name.js /srv/another-long-name.js"
+    let original = "FROM alpine:3\nCOPY src /srv/\nRUN \(command)\n"
+    let proposed = "FROM alpine:3\nRUN \(command)\nCOPY src /srv/\n"
+    let differences = expectDifferent(original, proposed)
+    #expect(
+      differences.first
+        == "stage 'stage-0': RUN cat /srv/index.js /srv/a-rather-long-file-name.js /srv/anot… "
+        + "(line 3) now runs (line 2) with different files, variables or settings")
+    // The whole COPY line is quoted: a file it writes is now written by the RUN first.
+    let copyLast = expectDifferent(
+      "FROM alpine:3\nRUN mkdir -p /srv && echo hi > /srv/index.js\nCOPY src /srv/\n",
+      "FROM alpine:3\nCOPY src /srv/\nRUN mkdir -p /srv && echo hi > /srv/index.js\n",
+      context: ["src/index.js"])
+    #expect(
+      copyLast.contains {
+        $0.contains("was last written by COPY src /srv/ (line 3) and is now last written by RUN")
+      }, "\(copyLast)")
+  }
+
   @Test func aWorkdirMovedAcrossACopyThatCreatesItsFolderIsDifferent() {
     // Whichever comes first creates /app: WORKDIR as the user, COPY as root.
     let original = """
