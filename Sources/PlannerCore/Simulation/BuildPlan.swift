@@ -22,6 +22,8 @@ struct BuildPlan: Sendable {
 
     var kind: Kind
     var stage: Int
+    /// The stage's name (`AS name`, lowercased), nil for a stage without one.
+    var stageName: String?
     /// 1-based line of the keyword.
     var line: Int
     /// The instruction's first line, as written.
@@ -52,12 +54,14 @@ struct BuildPlan: Sendable {
     var readsContext: Bool { readsWholeContext || !readers.isEmpty }
 
     init(
-      kind: Kind, stage: Int, line: Int, instruction: String, definition: String, text: String,
-      environment: [String], readers: [SourceSelection.Reader], readsWholeContext: Bool,
-      sourceStages: [Int], isLinked: Bool, cost: StepCost
+      kind: Kind, stage: Int, stageName: String?, line: Int, instruction: String,
+      definition: String, text: String, environment: [String],
+      readers: [SourceSelection.Reader], readsWholeContext: Bool, sourceStages: [Int],
+      isLinked: Bool, cost: StepCost
     ) {
       self.kind = kind
       self.stage = stage
+      self.stageName = stageName
       self.line = line
       self.instruction = instruction
       self.definition = definition
@@ -491,7 +495,8 @@ extension BuildPlan {
       case nil: break
       }
       return Step(
-        kind: kind, stage: stage, line: line, instruction: firstLine, definition: definition,
+        kind: kind, stage: stage, stageName: stageInfo.name, line: line, instruction: firstLine,
+        definition: definition,
         text: text, environment: [], readers: [], readsWholeContext: false, sourceStages: [],
         isLinked: false, cost: cost)
     }

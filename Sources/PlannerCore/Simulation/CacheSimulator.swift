@@ -103,7 +103,6 @@ struct CacheSimulator {
     enum Status: String, Sendable, Codable { case cached, rebuilt, skipped }
 
     var step: BuildPlan.Step
-    var stageName: String?
     var status: Status
     var seconds: Double
     var cause: Cause?
@@ -111,6 +110,9 @@ struct CacheSimulator {
     /// stages it reads), without its parent: what the reorderer needs to know when the step
     /// itself changed, wherever it stands.
     var inputs = Digest()
+
+    /// The step's stage's name: kept by the step, not copied into each result of each build.
+    var stageName: String? { step.stageName }
   }
 
   /// Why a step re-ran.
@@ -614,7 +616,7 @@ struct CacheSimulator {
           for step in [stage.from] + stage.steps {
             results.append(
               StepResult(
-                step: step, stageName: stage.name, status: .skipped, seconds: 0, cause: nil))
+                step: step, status: .skipped, seconds: 0, cause: nil))
           }
           continue
         }
@@ -649,7 +651,7 @@ struct CacheSimulator {
       }
       let fromCached = isCached(parent)
       var fromResult = StepResult(
-        step: stage.from, stageName: stage.name, status: fromCached ? .cached : .rebuilt,
+        step: stage.from, status: fromCached ? .cached : .rebuilt,
         seconds: 0, cause: nil, inputs: parent)
       if !fromCached {
         if let first = ranHere[parent] {
@@ -698,7 +700,7 @@ struct CacheSimulator {
         if !step.isLinked { key.add(parent.shifted(3)) }
         let cached = isCached(key)
         var result = StepResult(
-          step: step, stageName: stage.name, status: cached ? .cached : .rebuilt, seconds: 0,
+          step: step, status: cached ? .cached : .rebuilt, seconds: 0,
           cause: nil, inputs: inputs)
         if !cached {
           if let first = ranHere[key] {
