@@ -16,7 +16,13 @@ extension PlannerCommand {
         hidden marker '<!-- planner -->' so that a bot can update its earlier comment.
         """)
 
-    @OptionGroup var dockerfiles: ReviewedFiles
+    @Argument(help: ReviewedFiles.filesHelp) var files: [String] = []
+
+    @Option(name: ReviewedFiles.fileNames, help: ReviewedFiles.fileHelp)
+    var fileOptions: [String] = []
+
+    @Option(name: ReviewedFiles.failLevelName, help: ReviewedFiles.failLevelHelp)
+    var failLevel: PlannerConfiguration.FailLevel?
 
     @Option(help: ArgumentHelp("The pull request's base revision.", valueName: "rev"))
     var base: String
@@ -31,6 +37,9 @@ extension PlannerCommand {
       help: "Print nothing when there is nothing to report.")
     var quietIfClean = false
 
+    var dockerfiles: ReviewedFiles {
+      ReviewedFiles(files: files, fileOptions: fileOptions, failLevel: failLevel)
+    }
     var paths: [String] { dockerfiles.paths }
 
     func validate() throws {

@@ -18,7 +18,13 @@ extension PlannerCommand {
         savings are estimated on an assumed history. --write replaces the file atomically.
         """)
 
-    @OptionGroup var dockerfiles: ReviewedFiles
+    @Argument(help: ReviewedFiles.filesHelp) var files: [String] = []
+
+    @Option(name: ReviewedFiles.fileNames, help: ReviewedFiles.fileHelp)
+    var fileOptions: [String] = []
+
+    @Option(name: ReviewedFiles.failLevelName, help: ReviewedFiles.failLevelHelp)
+    var failLevel: PlannerConfiguration.FailLevel?
 
     @OptionGroup var replay: ReplayOptions
 
@@ -46,6 +52,9 @@ extension PlannerCommand {
         valueName: "percent"))
     var minSaving: Double?
 
+    var dockerfiles: ReviewedFiles {
+      ReviewedFiles(files: files, fileOptions: fileOptions, failLevel: failLevel)
+    }
     var paths: [String] { dockerfiles.paths }
 
     func validate() throws {
