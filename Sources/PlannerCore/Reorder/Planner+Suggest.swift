@@ -125,18 +125,18 @@ extension Planner {
     reorderer.disabled = input.disabledRules
     var (found, diagnostics) = reorderer.propose(input.source)
     // A proposal means the file parsed.
-    guard let proposal = found, let tree = model?.tree else {
+    guard let proposal = found, let model else {
       return SuggestOutcome(
         report: [], diagnostics: diagnostics, proposed: input.source, savingPercent: 0,
         findings: [])
     }
-    let pragmas = Pragmas.read(tree, file: input.file)
+    let (tree, pragmas) = (model.tree, model.pragmas)
     diagnostics += pragmas.diagnostics
     var hygieneInput = input.hygiene ?? HygieneInput(file: input.file)
     hygieneInput.file = input.file
     hygieneInput.target = options.target
     // The reorderer's model is the hygiene rules' when no build argument changes it.
-    let unchanged = options.buildArgs.isEmpty ? model?.dockerfile : nil
+    let unchanged = options.buildArgs.isEmpty ? model.dockerfile : nil
     let hygiene = Hygiene.check(tree: tree, dockerfile: unchanged, input: hygieneInput).filter {
       pragmas.keeps($0, disabled: input.disabledRules)
     }

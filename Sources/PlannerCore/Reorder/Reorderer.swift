@@ -123,19 +123,23 @@ struct Reorderer {
     memo = Memo(contextFiles: contextFiles)
   }
 
-  /// A file parsed and modelled, with its stages' items made on first use: once per text, as
-  /// the candidates, the moves, the replays and the advice read the same files again.
+  /// A file parsed and modelled, with its stages' items and its pragmas read on first use: once
+  /// per text, as the candidates, the moves, the replays and the advice read the same files
+  /// again (the pragmas were read six times a suggest).
   final class Parsed {
     let tree: SyntaxTree
     let dockerfile: Dockerfile
     let diagnostics: [Diagnostic]
+    private let file: String
     private let context: LazyContext
     private(set) lazy var items: [[StageItem]] = dockerfile.stages.map {
       StageItems.make($0, context: context.context)
     }
+    private(set) lazy var pragmas = Pragmas.read(tree, file: file)
 
     init(tree: SyntaxTree, file: String, buildArgs: [String: String], context: LazyContext) {
       self.tree = tree
+      self.file = file
       (dockerfile, diagnostics) = Dockerfile.build(from: tree, file: file, buildArgs: buildArgs)
       self.context = context
     }
@@ -143,6 +147,7 @@ struct Reorderer {
     /// The same file against another context: the tree and the model do not depend on it.
     init(sharing other: Parsed, context: LazyContext) {
       (tree, dockerfile, diagnostics) = (other.tree, other.dockerfile, other.diagnostics)
+      file = other.file
       self.context = context
     }
   }
@@ -413,7 +418,7 @@ struct Reorderer {
   func manifestSplits(of text: [UInt8]) -> [ManifestSplit.Split] {
     memo.manifestSplits.value(for: text) {
       guard let model = model(text) else { return [] }
-      let pragmas = Pragmas.read(model.tree, file: file)
+      let pragmas = model.pragmas
       return ManifestSplit.find(
         in: model.dockerfile, items: model.items, contents: manifestContents
       ).filter { allows("PL102", lines: [$0.copyLine, $0.installLine], pragmas) }
@@ -424,7 +429,7 @@ struct Reorderer {
   func runSplits(of text: [UInt8]) -> [RunSplit.Split] {
     memo.runSplits.value(for: text) {
       guard let model = model(text) else { return [] }
-      let pragmas = Pragmas.read(model.tree, file: file)
+      let pragmas = model.pragmas
       return RunSplit.find(in: model.dockerfile, items: model.items).filter {
         allows("PL105", lines: [$0.line], pragmas)
       }
@@ -450,7 +455,7 @@ struct Reorderer {
           .append(steps[index].status == .rebuilt)
       }
     }
-    let pragmas = Pragmas.read(tree, file: file)
+    let pragmas = model.pragmas
     let merges = RunMerge.find(in: tree, dockerfile: dockerfile) { stage, first, second in
       guard let a = rebuilt[StepPlace(stage: stage, line: first)],
         let b = rebuilt[StepPlace(stage: stage, line: second)]
@@ -582,7 +587,7 @@ struct Reorderer {
     let (tree, dockerfile) = (model.tree, model.dockerfile)
     let (_, base, builds) = replay(source)
     let history = InvalidationHistory(base: base, builds: builds, scope: options.cache)
-    let pragmas = Pragmas.read(tree, file: file)
+    let pragmas = model.pragmas
     var notes: [String] = []
     // Each instruction's index in the tree, by its first line.
     var treeIndex: [Int: Int] = [:]
