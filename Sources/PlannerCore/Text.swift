@@ -87,6 +87,23 @@ extension String {
     return String(self[..<slash])
   }
 
+  /// The last non-empty part between `/`s, or nil when there is none: what
+  /// `split(separator: "/").last` gives, found on bytes (a `/` before a combining mark still
+  /// separates, as in Go) without splitting the rest. A path's name, a command's program.
+  package func lastComponent() -> String? {
+    let bytes = utf8
+    let slash = UInt8(ascii: "/")
+    var end = bytes.endIndex
+    while end > bytes.startIndex, bytes[bytes.index(before: end)] == slash {
+      end = bytes.index(before: end)
+    }
+    guard end > bytes.startIndex else { return nil }
+    let start = bytes[..<end].lastIndex(of: slash).map(bytes.index(after:)) ?? bytes.startIndex
+    // Decoded from the bytes: a slice of the string would round a start inside a character
+    // (a `/` and the mark after it are one) down to the `/`.
+    return String(decoding: bytes[start..<end], as: UTF8.self)
+  }
+
   /// The text between the `separator` bytes (an ASCII character), empty pieces left out: what
   /// `split(separator:)` gives, found on bytes rather than through `Character`s (or the
   /// generic split over the UTF-8 view, 1,500 instructions for two words).

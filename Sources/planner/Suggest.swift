@@ -276,10 +276,8 @@ extension ContextFolder {
   /// Whether a context path (clean: no empty part) looks like a script that could run
   /// `docker export`. Read on bytes: two splits by character took 5,000 instructions a path.
   static func isScript(_ path: String) -> Bool {
-    let slash = UInt8(ascii: "/")
-    guard path.utf8.lazy.filter({ $0 == slash }).count <= 2 else { return false }
-    let name =
-      path.utf8.lastIndex(of: slash).map { String(path[path.utf8.index(after: $0)...]) } ?? path
+    guard path.utf8.lazy.filter({ $0 == UInt8(ascii: "/") }).count <= 2 else { return false }
+    let name = path.lastComponent() ?? path
     return name.hasSuffix(".sh") || name == "Makefile" || name.hasSuffix(".mk")
       || name == "Jenkinsfile" || name.hasSuffix(".bash")
       || (path.hasPrefix(".github/workflows/")

@@ -64,6 +64,15 @@ struct TextTests {
     #expect("é/\u{301}x".beforeLastSlash() == "é")
   }
 
+  @Test func lastComponentIsWhatASplitGivesLast() {
+    for path in ["", "/", "//", "a", "/a", "a/", "a//", "a/b", "/a/b/", "a//b", ".github/w/x.yml"] {
+      #expect(
+        path.lastComponent() == path.split(separator: "/").last.map(String.init), "\(path)")
+    }
+    // On bytes: a `/` before a combining mark separates, which a split by character does not.
+    #expect("é/\u{301}x".lastComponent() == "\u{301}x")
+  }
+
   @Test func firstByteRangeFindsTheFirstOccurrence() throws {
     let text = "ab/./cd/./e"
     let range = try #require(text.firstByteRange(of: "/./"))

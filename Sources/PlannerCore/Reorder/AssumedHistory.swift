@@ -32,9 +32,7 @@ enum AssumedHistory {
 
   static func isManifest(_ path: String) -> Bool {
     // The last component, found on bytes: splitting on characters cost 20,000 instructions.
-    let name =
-      path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[path.utf8.index(after: $0)...]) }
-      ?? path
+    let name = path.lastComponent() ?? path
     return exactNames.contains(name)
       || namePatterns.contains { pattern, prefix, suffix in
         name.hasPrefix(prefix) && name.hasSuffix(suffix)

@@ -329,7 +329,7 @@ enum CostEstimator {
   }
 
   private static func baseName(_ word: String) -> String {
-    word.pieces(separatedBy: UInt8(ascii: "/")).last ?? word
+    word.lastComponent() ?? word
   }
 
   /// `command` split into simple commands at `&&`, `||`, `;`, `|`, `&` and newlines, each split
