@@ -112,6 +112,22 @@ struct PragmaTests {
     #expect(Pragmas.mayHoldPragma([]) == false)
   }
 
+  /// The word test's premise: `plannerText` lowercases the line, and no scalar but an ASCII
+  /// letter lowercases to one of the word's letters, so a pragma always has the word's bytes.
+  @Test func noOtherScalarLowercasesToALetterOfTheWord() {
+    let letters = Set("planer".utf8)
+    var offenders: [UInt32] = []
+    for value in UInt32(0x80)...0x10FFFF {
+      guard let scalar = Unicode.Scalar(value), scalar.properties.changesWhenLowercased else {
+        continue
+      }
+      if String(scalar).lowercased().utf8.contains(where: letters.contains) {
+        offenders.append(value)
+      }
+    }
+    #expect(offenders.isEmpty, "\(offenders.map { String($0, radix: 16) })")
+  }
+
   @Test func aPragmaSeparatedByABlankLineDoesNotApplyToTheInstructionBelow() {
     let pragmas = Self.read(
       """

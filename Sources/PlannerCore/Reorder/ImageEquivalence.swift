@@ -73,8 +73,9 @@ enum ImageEquivalence {
 
   /// A file the caller has parsed and modelled already, with the same build arguments: the
   /// reorderer's model of each text, which the checker would otherwise make again (the parse
-  /// and the model of both files were 0.45 of a six-line check's 1.55 million instructions). The parser is shared anyway; what
-  /// keeps the checker independent of the reorderer is its own reading of the model.
+  /// and the model of both files were 0.45 of a six-line check's 1.55 million instructions).
+  /// The parser is shared anyway; what keeps the checker independent of the reorderer is its
+  /// own reading of the model.
   struct Model {
     var dockerfile: Dockerfile
     var diagnostics: [Diagnostic]
